@@ -1,0 +1,2 @@
+// Public API of @affnet/backend-onnx. This file only re-exports.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @affnet/backend-tfjs. This file only re-exports.
+export {};

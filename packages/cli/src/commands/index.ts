@@ -1,0 +1,5 @@
+/** Every command registers itself on the program; one line per command file. */
+import type { Command } from 'commander';
+import { registerDemo } from './demo.js';
+
+export const commands: Array<(program: Command) => void> = [registerDemo];

@@ -1,0 +1,52 @@
+/**
+ * A model bundle is a folder: `model.json` (this type) and `weights.safetensors`. It is the unit
+ * every backend loads and every tool passes around. Preprocessing is data that travels with it.
+ */
+import type { Architecture } from '../models/graph.js';
+
+export const BUNDLE_MANIFEST = 'model.json';
+export const BUNDLE_WEIGHTS = 'weights.safetensors';
+export const BUNDLE_FORMAT_VERSION = 1;
+
+export type PathwayName = 'automated' | 'intervention';
+
+export interface PreprocessingSpec {
+  pathway: PathwayName;
+  /** Network input side N (N×N). */
+  inputSize: number;
+  /** Per-image normalisation; the reference study uses z-score. */
+  normalisation: 'zscore';
+  /** Intervention pathway: crop side as a fraction of the padded image side (when no mm given). */
+  cropFraction?: number;
+  /** Intervention pathway: crop side in millimetres, used when pixel spacing is known. */
+  cropMillimetres?: number;
+}
+
+export interface BundleManifest {
+  format: 'affnet-bundle';
+  formatVersion: number;
+  architecture: Architecture;
+  inputSize: number;
+  /** Class names in output order. */
+  labels: string[];
+  /** The class whose probability is reported as "the" probability (e.g. "AFF"). */
+  positiveLabel: string;
+  preprocessing: PreprocessingSpec;
+  provenance: {
+    createdAt: string;
+    tool: string;
+    /** e.g. "imagenet", "random", "trained" */
+    initialisation?: string;
+    training?: Record<string, unknown>;
+    seed?: number;
+  };
+  metrics?: Record<string, number>;
+}
+
+/** A bundle in memory: its manifest and its weights by `${layer}/${weight}` name. */
+export interface ModelBundle {
+  manifest: BundleManifest;
+  weights: Map<string, { shape: number[]; data: Float32Array }>;
+  /** The folder it was read from, when it was read from disk. */
+  path?: string;
+}

@@ -1,0 +1,2 @@
+// Public API of @affnet/eval. This file only re-exports.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @affnet/phantom. This file only re-exports.
+export {};
