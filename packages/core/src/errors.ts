@@ -6,6 +6,7 @@
 export type AffnetErrorCode =
   | 'E_IMAGE_DECODE'
   | 'E_IMAGE_UNSUPPORTED'
+  | 'E_IMAGE_UNIFORM'
   | 'E_DICOM_PARSE'
   | 'E_DICOM_UNSUPPORTED_SYNTAX'
   | 'E_DICOM_PIXEL_DATA'
@@ -21,12 +22,16 @@ export class AffnetError extends Error {
   readonly code: AffnetErrorCode;
   /** The file the error is about, when there is one. */
   readonly file?: string;
+  /** 1-based line of `file` the error is about (manifests); the message then starts `file:line:`. */
+  readonly line?: number;
 
-  constructor(code: AffnetErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
-    super(options.file ? `${options.file}: ${message}` : message, { cause: options.cause });
+  constructor(code: AffnetErrorCode, message: string, options: { file?: string; line?: number; cause?: unknown } = {}) {
+    const where = options.file && options.line !== undefined ? `${options.file}:${options.line}` : options.file;
+    super(where ? `${where}: ${message}` : message, { cause: options.cause });
     this.name = 'AffnetError';
     this.code = code;
     if (options.file !== undefined) this.file = options.file;
+    if (options.line !== undefined) this.line = options.line;
   }
 }
 

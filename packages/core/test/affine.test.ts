@@ -27,3 +27,27 @@ describe('affine', () => {
     expect(() => affine.invert([1, 2, 0, 2, 4, 0])).toThrow(/not invertible/);
   });
 });
+
+describe('affine helpers', () => {
+  it.each([
+    { m: affine.rotate(0.3), rotation: 0.3, scale: 1, aligned: false },
+    { m: affine.compose(affine.scale(2), affine.rotate(-1)), rotation: -1, scale: 2, aligned: false },
+    { m: affine.compose(affine.translate(5, 6), affine.scale(3, 0.5)), rotation: 0, scale: Math.sqrt(1.5), aligned: true },
+  ])('rotationOf / scaleOf / isAxisAligned of $m', ({ m, rotation, scale, aligned }) => {
+    expect(affine.rotationOf(m)).toBeCloseTo(rotation, 12);
+    expect(affine.scaleOf(m)).toBeCloseTo(scale, 12);
+    expect(affine.isAxisAligned(m)).toBe(aligned);
+  });
+
+  it('rotateAbout and scaleAbout keep the centre fixed', () => {
+    const c = { x: 3, y: -2 };
+    for (const m of [affine.rotateAbout(1.1, c), affine.scaleAbout(2, 3, c)]) {
+      const q = affine.apply(m, c);
+      expect(q.x).toBeCloseTo(3, 12);
+      expect(q.y).toBeCloseTo(-2, 12);
+    }
+    const q = affine.apply(affine.rotateAbout(Math.PI / 2, c), { x: 4, y: -2 });
+    expect(q.x).toBeCloseTo(3, 12);
+    expect(q.y).toBeCloseTo(-3, 12);
+  });
+});

@@ -20,6 +20,12 @@ export interface PreprocessingSpec {
   cropFraction?: number;
   /** Intervention pathway: crop side in millimetres, used when pixel spacing is known. */
   cropMillimetres?: number;
+  /**
+   * Fill for padding and for areas outside the image: `'border-median'` (the median of a 1 % frame
+   * along the image border, see core `pathways/background.ts`) or a fixed value in the radiograph's
+   * own grey scale. @defaultValue 'border-median'
+   */
+  background?: 'border-median' | number;
 }
 
 export interface BundleManifest {

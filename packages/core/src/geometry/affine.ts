@@ -55,3 +55,36 @@ export function invert(m: Affine): Affine {
 export function apply(m: Affine, p: Point): Point {
   return { x: m[0] * p.x + m[1] * p.y + m[2], y: m[3] * p.x + m[4] * p.y + m[5] };
 }
+
+/** Determinant of the linear part: the factor by which the transform scales areas (negative: a flip). */
+export function determinant(m: Affine): number {
+  return m[0] * m[4] - m[1] * m[3];
+}
+
+/**
+ * Rotation angle of the linear part in radians, in the same sense as {@link rotate}
+ * (`rotationOf(rotate(t)) === t` for t in (−π, π]); meaningful for similarity transforms.
+ */
+export function rotationOf(m: Affine): number {
+  return Math.atan2(m[1], m[0]);
+}
+
+/** Isotropic scale of the linear part, √|det| (the side-length factor of a similarity transform). */
+export function scaleOf(m: Affine): number {
+  return Math.sqrt(Math.abs(determinant(m)));
+}
+
+/** True when the transform has no rotation or shear (only per-axis scale and translation). */
+export function isAxisAligned(m: Affine, tolerance = 1e-12): boolean {
+  return Math.abs(m[1]) <= tolerance && Math.abs(m[3]) <= tolerance;
+}
+
+/** `rotate(radians)` about `centre` instead of the origin. */
+export function rotateAbout(radians: number, centre: Point): Affine {
+  return compose(translate(centre.x, centre.y), rotate(radians), translate(-centre.x, -centre.y));
+}
+
+/** `scale(sx, sy)` about `centre` instead of the origin. */
+export function scaleAbout(sx: number, sy: number, centre: Point): Affine {
+  return compose(translate(centre.x, centre.y), scale(sx, sy), translate(-centre.x, -centre.y));
+}

@@ -1,0 +1,160 @@
+/**
+ * Static int8 quantisation in the QDQ format (ONNX Runtime docs, "Quantize ONNX models", QDQ
+ * format): QuantizeLinear → DequantizeLinear pairs on the activations that feed convolutions,
+ * pooling, additions and concatenations, and int8 weights behind DequantizeLinear. ONNX Runtime
+ * (graph optimisation ≥ 'extended') fuses DQ → Conv → Q into QLinearConv, DQ → Add → Q into
+ * QLinearAdd, and so on; the model stays a valid float model for any other runtime.
+ *
+ * - Weights: symmetric int8, one scale per output channel (axis 0 of Conv W, axis 1 of Gemm B),
+ *   scale = max|w| / 127 (/ 63 with `reduceRange`, which avoids int16 saturation in the u8·s8
+ *   kernels of CPUs without VNNI).
+ * - Bias: int32 with scale = s_input · s_weight[c], zero point 0, the form QLinearConv takes.
+ * - Activations: asymmetric uint8 from calibrated ranges (see ranges.ts). A ReLU output has
+ *   min 0, so its zero point is 0 and ONNX Runtime drops the ReLU into the quantisation.
+ *   Max pooling keeps its input's parameters (the max of values in a range stays in it), which
+ *   lets the runtime run it directly on uint8.
+ */
+import type { ImageBatch } from '@affnet/core';
+import { DataType, floatData, onnx, tensor, type ModelProto, type NodeProto, type TensorProto } from '../proto/onnx.js';
+import { validateModel } from '../export/validate.js';
+import { collectRanges, type CalibrationMethod } from './calibrate.js';
+import { uint8Params } from './ranges.js';
+
+export interface QuantizeOptions {
+  /** Preprocessed training images (NHWC, as core's pathway gives them). */
+  calibration: ImageBatch[];
+  /** @defaultValue 'percentile' */
+  method?: CalibrationMethod;
+  /** Share of values kept inside the range, per tail, for the percentile method. @defaultValue 99.999 */
+  percentile?: number;
+  /** Quantise the dense head too (tiny; kept float by default for accuracy). @defaultValue false */
+  quantizeDense?: boolean;
+  /** 7-bit weights for CPUs without VNNI. @defaultValue false */
+  reduceRange?: boolean;
+  intraOpNumThreads?: number;
+}
+
+export interface QuantizeReport {
+  method: CalibrationMethod;
+  percentile?: number;
+  calibrationImages: number;
+  quantizedWeights: number;
+  quantizedActivations: number;
+}
+
+const ACTIVATION_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Concat']);
+
+function quantizeWeights(w: Float32Array, channels: number, axis: 0 | 1, qmax: number) {
+  const per = w.length / channels;
+  const scale = new Float32Array(channels);
+  const q = new Int8Array(w.length);
+  const index = (c: number, j: number) => (axis === 0 ? c * per + j : j * channels + c);
+  for (let c = 0; c < channels; c++) {
+    let m = 0;
+    for (let j = 0; j < per; j++) m = Math.max(m, Math.abs(w[index(c, j)]!));
+    const s = m > 0 ? m / qmax : 1;
+    scale[c] = s;
+    for (let j = 0; j < per; j++) q[index(c, j)] = Math.max(-qmax, Math.min(qmax, Math.round(w[index(c, j)]! / s)));
+  }
+  return { q, scale };
+}
+
+export async function quantizeQdq(model: ModelProto, options: QuantizeOptions): Promise<{ model: ModelProto; report: QuantizeReport }> {
+  const g = model.graph!;
+  const method = options.method ?? 'percentile';
+  const percentile = options.percentile ?? 99.999;
+  const qmax = options.reduceRange ? 63 : 127;
+  const inits = new Map((g.initializer ?? []).map((t) => [t.name!, t]));
+  const isWeightOp = (n: NodeProto) => n.opType === 'Conv' || (options.quantizeDense === true && n.opType === 'Gemm');
+  const quantizable = (n: NodeProto) => ACTIVATION_OPS.has(n.opType!) || isWeightOp(n);
+  const dataInputs = (n: NodeProto) => (isWeightOp(n) ? [n.input![0]!] : (n.input ?? [])).filter((i) => i !== '' && !inits.has(i));
+
+  const activations: string[] = [];
+  for (const n of g.node ?? []) if (quantizable(n)) for (const i of dataInputs(n)) if (!activations.includes(i)) activations.push(i);
+  const stats = await collectRanges(model, activations, options.calibration, method, { intraOpNumThreads: options.intraOpNumThreads });
+  const params = new Map<string, { scale: number; zeroPoint: number }>();
+  for (const t of activations) {
+    const s = stats.get(t)!;
+    const [lo, hi] = method === 'percentile' ? s.percentileRange(percentile) : [s.min, s.max];
+    params.set(t, uint8Params(lo, hi));
+  }
+  for (const n of g.node ?? []) {
+    const out = n.output![0]!;
+    if (n.opType === 'MaxPool' && params.has(out) && params.has(n.input![0]!)) params.set(out, params.get(n.input![0]!)!);
+  }
+
+  const initializers: TensorProto[] = [];
+  const replaced = new Set<string>();
+  const nodes: NodeProto[] = [];
+  const dq = new Map(activations.map((t) => [t, `${t}/dq`]));
+  const qdq = (t: string) => {
+    const p = params.get(t)!;
+    const scale = tensor(`${t}/scale`, DataType.FLOAT, [], new Float32Array([p.scale]));
+    const zp = tensor(`${t}/zero_point`, DataType.UINT8, [], new Uint8Array([p.zeroPoint]));
+    initializers.push(scale, zp);
+    nodes.push(
+      { name: `${t}/QuantizeLinear`, opType: 'QuantizeLinear', input: [t, scale.name!, zp.name!], output: [`${t}/q`] },
+      { name: `${t}/DequantizeLinear`, opType: 'DequantizeLinear', input: [`${t}/q`, scale.name!, zp.name!], output: [dq.get(t)!] },
+    );
+  };
+  const deq = (name: string, data: ArrayBufferView, type: number, dims: number[], scale: Float32Array, zp: ArrayBufferView, zpType: number, axis: number) => {
+    initializers.push(
+      tensor(`${name}/quantized`, type as 3, dims, data),
+      tensor(`${name}/scale`, DataType.FLOAT, [scale.length], scale),
+      tensor(`${name}/zero_point`, zpType as 3, [scale.length], zp),
+    );
+    nodes.push({
+      name: `${name}/DequantizeLinear`,
+      opType: 'DequantizeLinear',
+      input: [`${name}/quantized`, `${name}/scale`, `${name}/zero_point`],
+      output: [`${name}/dq`],
+      attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: axis }],
+    });
+    return `${name}/dq`;
+  };
+
+  let quantizedWeights = 0;
+  for (const i of g.input ?? []) if (params.has(i.name!)) qdq(i.name!);
+  for (const n of g.node ?? []) {
+    const input = (n.input ?? []).map((i) => dq.get(i) ?? i);
+    if (isWeightOp(n) && params.has(n.input![0]!)) {
+      const wName = n.input![1]!;
+      const w = inits.get(wName)!;
+      const dims = (w.dims ?? []).map(Number);
+      const axis = n.opType === 'Conv' ? 0 : 1;
+      const channels = dims[axis]!;
+      const { q, scale } = quantizeWeights(floatData(w), channels, axis, qmax);
+      input[1] = deq(wName, q, DataType.INT8, dims, scale, new Int8Array(channels), DataType.INT8, axis);
+      replaced.add(wName);
+      const bName = n.input![2];
+      if (bName && inits.has(bName)) {
+        const sIn = params.get(n.input![0]!)!.scale;
+        const b = floatData(inits.get(bName)!);
+        const bScale = scale.map((s) => s * sIn);
+        const bq = Int32Array.from(b, (v, c) => Math.round(v / bScale[c]!));
+        input[2] = deq(bName, bq, DataType.INT32, [channels], bScale, new Int32Array(channels), DataType.INT32, 0);
+        replaced.add(bName);
+      }
+      quantizedWeights++;
+    }
+    nodes.push({ ...n, input });
+    for (const o of n.output ?? []) if (params.has(o)) qdq(o);
+  }
+  const outputs = new Set((g.output ?? []).map((o) => o.name!));
+  for (const t of activations) if (outputs.has(t)) throw new Error(`internal: graph output "${t}" cannot be quantised in place`);
+  const out: ModelProto = {
+    ...model,
+    graph: { ...g, node: nodes, initializer: [...(g.initializer ?? []).filter((t) => !replaced.has(t.name!)), ...initializers] },
+  };
+  validateModel(out);
+  return {
+    model: out,
+    report: {
+      method,
+      ...(method === 'percentile' ? { percentile } : {}),
+      calibrationImages: options.calibration.reduce((a, b) => a + b.shape[0], 0),
+      quantizedWeights,
+      quantizedActivations: activations.length,
+    },
+  };
+}

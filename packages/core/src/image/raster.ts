@@ -1,0 +1,136 @@
+/**
+ * Raster radiographs (PNG 8/16-bit, JPEG, TIFF 8/16-bit) to {@link Radiograph}, with sharp (libvips).
+ * 16-bit data is read as 16-bit (no 8-bit round trip); grey stored as RGB becomes one channel; colour
+ * becomes BT.601 luminance, noted in `meta.pipeline`. Embedded ICC profiles are not applied: a
+ * radiograph's stored values are measurements, not colours to be managed.
+ *
+ * Truncated files: a PNG or JPEG that ends before its end marker (PNG IEND, JPEG EOI) is refused by
+ * default (`E_IMAGE_DECODE`), because the decoder invents the missing rows. With
+ * `{ truncated: 'accept' }` the partial image is decoded and the pipeline notes say so.
+ */
+import { readFile } from 'node:fs/promises';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { AffnetError, choiceError } from '../errors.js';
+import { toSingleChannel } from './channels.js';
+import { createRadiograph, type Radiograph } from './radiograph.js';
+import { jpegIsTruncated, pngIsTruncated, sniffOther, sniffRaster, SUPPORTED_RASTER_FORMATS, tiffPhotometric, type RasterFormat } from './sniff.js';
+
+export interface DecodeRasterOptions {
+  /**
+   * A PNG/JPEG that ends before its end marker: `'error'` refuses it, `'accept'` decodes what is
+   * there (libjpeg/libpng fill the missing rows) and notes it in `meta.pipeline`.
+   * @defaultValue 'error'
+   */
+  truncated?: 'error' | 'accept';
+}
+
+const SPACES_GREY = new Set(['b-w', 'grey16']);
+const SPACES_RGB = new Set(['srgb', 'rgb', 'rgb16', 'scrgb']);
+
+/**
+ * Decode a PNG, JPEG or TIFF radiograph.
+ * @param input - file path, or the file's bytes
+ * @param source - label for messages and `meta.source` (default: the path, or "<buffer>")
+ * @throws AffnetError `E_FILE_NOT_FOUND`, `E_IO`, `E_IMAGE_UNSUPPORTED` (another format, a pixel
+ *   format other than 8/16-bit unsigned grey/RGB), `E_IMAGE_DECODE` (corrupt or truncated data)
+ */
+export async function decodeRaster(input: Buffer | string, source?: string, options: DecodeRasterOptions = {}): Promise<Radiograph> {
+  const file = source ?? (typeof input === 'string' ? input : '<buffer>');
+  const truncatedMode = options.truncated ?? 'error';
+  if (truncatedMode !== 'error' && truncatedMode !== 'accept') throw choiceError('truncated', String(truncatedMode), ['error', 'accept']);
+  const buf = typeof input === 'string' ? await readBytes(input, file) : input;
+  if (buf.length === 0) throw new AffnetError('E_IMAGE_DECODE', 'file is empty', { file });
+
+  const format = sniffRaster(buf);
+  if (!format) {
+    const other = sniffOther(buf);
+    const what = other ? `${other} files are not supported here` : 'unrecognised file format';
+    throw new AffnetError('E_IMAGE_UNSUPPORTED', `${what}; supported raster formats: ${SUPPORTED_RASTER_FORMATS.join(', ')}`, { file });
+  }
+
+  let meta: Metadata;
+  try {
+    meta = await sharp(buf, { failOn: 'warning' }).metadata();
+  } catch (e) {
+    throw decodeError(format, e, file, buf);
+  }
+  if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
+    throw new AffnetError(
+      'E_IMAGE_UNSUPPORTED',
+      `${format.toUpperCase()} sample format "${meta.depth}" is not supported; supported: 8-bit and 16-bit unsigned (uchar, ushort)`,
+      { file },
+    );
+  }
+  const grey = SPACES_GREY.has(meta.space);
+  if (!grey && !SPACES_RGB.has(meta.space)) {
+    throw new AffnetError('E_IMAGE_UNSUPPORTED', `colour space "${meta.space}" is not supported; supported: greyscale, RGB`, { file });
+  }
+  const sixteen = meta.depth === 'ushort';
+  const notes: string[] = [];
+  if ((meta.pages ?? 1) > 1) notes.push(`multi-page file: page 1 of ${meta.pages} decoded`);
+  if (meta.hasProfile) notes.push('embedded ICC profile not applied (stored values kept)');
+  if (meta.orientation !== undefined && meta.orientation > 1) notes.push(`EXIF orientation ${meta.orientation} applied`);
+  // libvips inverts WhiteIsZero TIFFs on load, so the values are already bone bright.
+  const whiteIsZero = format === 'tiff' && grey && tiffPhotometric(buf) === 0;
+  if (whiteIsZero) notes.push('TIFF WhiteIsZero (MINISWHITE): inverted on decoding, bone bright');
+
+  const run = (failOn: 'warning' | 'none') =>
+    sharp(buf, { failOn, ignoreIcc: true, autoOrient: true, limitInputPixels: false })
+      .toColourspace(grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb')
+      .raw({ depth: sixteen ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    decoded = await run('warning');
+  } catch (e) {
+    if (truncatedMode === 'accept' && isTruncated(format, buf)) {
+      try {
+        decoded = await run('none');
+      } catch (e2) {
+        throw decodeError(format, e2, file, buf);
+      }
+      notes.push(`truncated ${format.toUpperCase()} decoded (truncated: 'accept'): rows after the break were filled by the decoder, not read from the file`);
+    } else {
+      throw decodeError(format, e, file, buf);
+    }
+  }
+
+  const { data, info } = decoded;
+  const pixels = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const single = toSingleChannel(pixels, info.channels, meta.hasAlpha);
+  return createRadiograph(info.width, info.height, single.data, {
+    source: file,
+    modality: 'OT',
+    photometricInterpretation: whiteIsZero ? 'MONOCHROME1' : 'MONOCHROME2',
+    bitDepth: sixteen ? 16 : 8,
+    pipeline: [`${format.toUpperCase()} ${sixteen ? 16 : 8}-bit ${grey ? 'grey' : 'RGB'} decoded with sharp ${sharp.versions.sharp}`, ...notes, ...single.notes],
+  });
+}
+
+function isTruncated(format: RasterFormat, buf: Uint8Array): boolean {
+  return (format === 'png' && pngIsTruncated(buf)) || (format === 'jpeg' && jpegIsTruncated(buf));
+}
+
+function decodeError(format: RasterFormat, e: unknown, file: string, buf: Uint8Array): AffnetError {
+  const reason = e instanceof Error ? e.message.trim() : String(e);
+  const name = format.toUpperCase();
+  if (isTruncated(format, buf)) {
+    const marker = format === 'png' ? 'IEND chunk' : 'end-of-image marker (FFD9)';
+    return new AffnetError(
+      'E_IMAGE_DECODE',
+      `${name} file is truncated (it ends before its ${marker}; decoder: ${reason}). Pass { truncated: 'accept' } to decode the partial image`,
+      { file, cause: e },
+    );
+  }
+  return new AffnetError('E_IMAGE_DECODE', `corrupt ${name} data (decoder: ${reason})`, { file, cause: e });
+}
+
+async function readBytes(path: string, file: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AffnetError('E_FILE_NOT_FOUND', 'file not found', { file, cause: e });
+    throw new AffnetError('E_IO', `cannot read file (${code ?? String(e)})`, { file, cause: e });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Pointing game (Zhang et al., "Top-down Neural Attention by Excitation Backprop", ECCV 2016 /
+ * IJCV 2018): a saliency map "hits" when its maximum lies inside the ground-truth region, allowing
+ * a tolerance of 15 pixels at the network's input resolution (their setting, at 224 px inputs).
+ * Here it runs in network-input coordinates: the ground-truth polygon is mapped there with the
+ * pathway's forward transform (an affine map takes a polygon to a polygon exactly), and the peak
+ * is taken on the CAM upsampled to the input size.
+ */
+import { affine, type Affine, type Point } from '@affnet/core';
+
+/** Default tolerance in network-input pixels (Zhang et al. 2018, §4.1). */
+export const POINTING_TOLERANCE_PX = 15;
+
+/** Position of the largest value of a row-major `width`×`height` map (first one on ties). */
+export function argmax2d(map: Float32Array | number[], width: number, height: number): Point {
+  if (map.length !== width * height) throw new RangeError(`map has ${map.length} values, expected ${width}x${height}`);
+  let best = 0;
+  for (let i = 1; i < map.length; i++) if (map[i]! > map[best]!) best = i;
+  return { x: best % width, y: Math.floor(best / width) };
+}
+
+/** Even-odd rule; points on an edge count as inside through {@link distanceToPolygon}. */
+function insidePolygon(p: Point, poly: readonly Point[]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const a = poly[i]!;
+    const b = poly[j]!;
+    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
+  }
+  return inside;
+}
+
+function distanceToSegment(p: Point, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2));
+  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+/** Euclidean distance from `p` to a closed polygon; 0 inside or on it. */
+export function distanceToPolygon(p: Point, poly: readonly Point[]): number {
+  if (poly.length === 0) return Number.POSITIVE_INFINITY;
+  if (poly.length >= 3 && insidePolygon(p, poly)) return 0;
+  let d = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < poly.length; i++) d = Math.min(d, distanceToSegment(p, poly[i]!, poly[(i + 1) % poly.length]!));
+  return d;
+}
+
+/** A box as a polygon (x0,y0 top-left, x1,y1 bottom-right, pixel-centre coordinates). */
+export function boxPolygon(box: { x0: number; y0: number; x1: number; y1: number }): Point[] {
+  return [
+    { x: box.x0, y: box.y0 },
+    { x: box.x1, y: box.y0 },
+    { x: box.x1, y: box.y1 },
+    { x: box.x0, y: box.y1 },
+  ];
+}
+
+/** Map a polygon with an affine transform (e.g. original image → network input). */
+export function transformPolygon(poly: readonly Point[], transform: Affine): Point[] {
+  return poly.map((p) => affine.apply(transform, p));
+}
+
+export interface PointingResult {
+  hit: boolean;
+  peak: Point;
+  /** Distance from the peak to the region, pixels (0 inside). */
+  distance: number;
+}
+
+/**
+ * One pointing-game trial.
+ * @param saliency - row-major map, `width`×`height` (the CAM upsampled to the input size)
+ * @param region - ground-truth polygon in the same coordinates as the map
+ * @param tolerancePx - allowed distance outside the region @defaultValue {@link POINTING_TOLERANCE_PX}
+ */
+export function pointingGame(
+  saliency: Float32Array | number[],
+  width: number,
+  height: number,
+  region: readonly Point[],
+  tolerancePx = POINTING_TOLERANCE_PX,
+): PointingResult {
+  const peak = argmax2d(saliency, width, height);
+  const distance = distanceToPolygon(peak, region);
+  return { hit: distance <= tolerancePx, peak, distance };
+}

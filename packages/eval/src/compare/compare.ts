@@ -1,0 +1,166 @@
+/**
+ * Runtime comparison: one trained bundle on every runtime the caller offers (tfjs wasm / cpu /
+ * webgpu / node, ONNX Runtime providers × fp32 / fp16 / int8, transformers.js …). For each: label
+ * agreement and max |Δ probability| against a reference runtime, AUC on the labelled images,
+ * latency p50 / p95 at batch 1, throughput at batch 16, cold start (load + first inference) and
+ * peak memory. A runtime that is absent, or fails, is listed with the reason and the run goes on.
+ */
+import type { ImageBatch, LoadedModel } from '@affnet/core';
+import type { RuntimeResult } from '../results/comparison.js';
+import { now, quantile, watchMemory } from './measure.js';
+
+export interface RuntimeCandidate {
+  id: string;
+  backend: string;
+  engine: string;
+  precision: 'fp32' | 'fp16' | 'int8';
+  /** Set when the runtime is known to be absent before trying (e.g. the backend's `engines()` said so). */
+  absentReason?: string;
+  /** Load the bundle on exactly this runtime (no fall-back); throw with the reason when it cannot. */
+  load(): Promise<LoadedModel>;
+}
+
+export interface CompareOptions {
+  /** The labelled images, preprocessed, [n, N, N, C]. */
+  images: ImageBatch;
+  /** 1 for the positive class, per image. */
+  truth: ReadonlyArray<0 | 1>;
+  /** Output index of the positive class. */
+  positiveIndex: number;
+  /** Runtime id the others are compared with. @defaultValue the first available candidate */
+  reference?: string;
+  /** Timed batch-1 runs after warm-up. @defaultValue 20 */
+  latencyRuns?: number;
+  /** Untimed runs before timing. @defaultValue 2 */
+  warmupRuns?: number;
+  /** @defaultValue 16 */
+  throughputBatch?: number;
+  /** Timed runs at the throughput batch. @defaultValue 3 */
+  throughputRuns?: number;
+  /** ROC-AUC from core metrics (injected so this module stays testable). */
+  auc(probabilities: readonly number[], truth: ReadonlyArray<0 | 1>): number;
+  onProgress?(event: { runtime: string; stage: string }): void;
+}
+
+/** Rows `start … start+count−1` of an NHWC batch (indices wrap around, to fill a batch from few images). */
+export function sliceBatch(batch: ImageBatch, start: number, count: number): ImageBatch {
+  const [n, h, w, c] = batch.shape;
+  const per = h * w * c;
+  const data = new Float32Array(count * per);
+  for (let i = 0; i < count; i++) {
+    const src = (start + i) % n;
+    data.set(batch.data.subarray(src * per, (src + 1) * per), i * per);
+  }
+  return { data, shape: [count, h, w, c] };
+}
+
+interface Measured {
+  result: RuntimeResult;
+  probabilities?: number[];
+}
+
+async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 'reference' | 'onProgress'>> & Pick<CompareOptions, 'onProgress'>): Promise<Measured> {
+  const base: RuntimeResult = { id: c.id, backend: c.backend, engine: c.engine, precision: c.precision, available: false };
+  if (c.absentReason) return { result: { ...base, reason: c.absentReason } };
+  const n = o.images.shape[0];
+  const mem = watchMemory();
+  let model: LoadedModel | undefined;
+  try {
+    o.onProgress?.({ runtime: c.id, stage: 'cold start' });
+    const t0 = now();
+    model = await c.load();
+    await model.forward(sliceBatch(o.images, 0, 1));
+    const coldStartMs = now() - t0;
+    mem.sample();
+
+    o.onProgress?.({ runtime: c.id, stage: 'predict' });
+    const probabilities: number[] = [];
+    for (let i = 0; i < n; i += o.throughputBatch) {
+      const count = Math.min(o.throughputBatch, n - i);
+      const out = await model.forward(sliceBatch(o.images, i, count));
+      for (let k = 0; k < count; k++) probabilities.push(out.probabilities[k * out.numClasses + o.positiveIndex]!);
+      mem.sample();
+    }
+
+    o.onProgress?.({ runtime: c.id, stage: 'latency' });
+    for (let i = 0; i < o.warmupRuns; i++) await model.forward(sliceBatch(o.images, i, 1));
+    const times: number[] = [];
+    for (let i = 0; i < o.latencyRuns; i++) {
+      const one = sliceBatch(o.images, i, 1);
+      const t = now();
+      await model.forward(one);
+      times.push(now() - t);
+      mem.sample();
+    }
+
+    o.onProgress?.({ runtime: c.id, stage: 'throughput' });
+    const big = sliceBatch(o.images, 0, o.throughputBatch);
+    await model.forward(big);
+    const t1 = now();
+    for (let i = 0; i < o.throughputRuns; i++) {
+      await model.forward(big);
+      mem.sample();
+    }
+    const seconds = (now() - t1) / 1000;
+    const auc = o.auc(probabilities, o.truth);
+    return {
+      probabilities,
+      result: {
+        ...base,
+        available: true,
+        reportedEngine: `${model.runtime.backend}/${model.runtime.engine}/${model.runtime.precision}`,
+        auc: Number.isFinite(auc) ? auc : null,
+        latencyMs: { p50: quantile(times, 0.5), p95: quantile(times, 0.95), runs: times.length },
+        throughput: { imagesPerSecond: (o.throughputBatch * o.throughputRuns) / seconds, batch: o.throughputBatch, runs: o.throughputRuns },
+        coldStartMs,
+        peakRssDeltaMiB: mem.stop(),
+        ...(model.runtime.details ? { details: model.runtime.details } : {}),
+      },
+    };
+  } catch (e) {
+    mem.stop();
+    return { result: { ...base, reason: e instanceof Error ? e.message : String(e) } };
+  } finally {
+    await model?.dispose().catch(() => undefined);
+  }
+}
+
+/**
+ * Run every candidate in turn (one at a time, so timings do not compete) and compare each with the
+ * reference runtime. Returns one row per candidate, in the given order.
+ */
+export async function compareRuntimes(candidates: RuntimeCandidate[], options: CompareOptions): Promise<{ reference: string; runtimes: RuntimeResult[] }> {
+  const o = {
+    latencyRuns: 20,
+    warmupRuns: 2,
+    throughputBatch: 16,
+    throughputRuns: 3,
+    ...options,
+  };
+  if (o.truth.length !== o.images.shape[0]) throw new RangeError(`compare: ${o.truth.length} labels for ${o.images.shape[0]} images`);
+  const measured: Measured[] = [];
+  for (const c of candidates) measured.push(await measure(c, o));
+  const refIndex = options.reference
+    ? measured.findIndex((m) => m.result.id === options.reference)
+    : measured.findIndex((m) => m.result.available);
+  const ref = measured[refIndex];
+  if (options.reference && (!ref || !ref.result.available)) {
+    const why = ref ? `it is absent: ${ref.result.reason}` : `it is not among ${candidates.map((c) => c.id).join(', ')}`;
+    throw new RangeError(`compare: reference runtime "${options.reference}" cannot be used, ${why}`);
+  }
+  if (ref?.probabilities) {
+    for (const m of measured) {
+      if (!m.probabilities) continue;
+      let agree = 0;
+      let maxDelta = 0;
+      m.probabilities.forEach((p, i) => {
+        const q = ref.probabilities![i]!;
+        if (p >= 0.5 === q >= 0.5) agree++;
+        maxDelta = Math.max(maxDelta, Math.abs(p - q));
+      });
+      m.result.labelAgreement = agree / m.probabilities.length;
+      m.result.maxAbsDeltaProbability = maxDelta;
+    }
+  }
+  return { reference: ref?.result.id ?? 'none available', runtimes: measured.map((m) => m.result) };
+}

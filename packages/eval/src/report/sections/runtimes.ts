@@ -1,0 +1,57 @@
+/** The runtime comparison section: one row per available runtime, absent ones listed with the reason. */
+import type { ComparisonResults } from '../../results/comparison.js';
+import type { Block, Section } from '../document.js';
+import { fmt, sig } from '../format.js';
+import { latencySpec } from '../figures.js';
+import { vegaLiteToSvg } from '../render-svg.js';
+
+export async function runtimesSection(c: ComparisonResults): Promise<Section> {
+  const available = c.runtimes.filter((r) => r.available);
+  const absent = c.runtimes.filter((r) => !r.available);
+  const blocks: Block[] = [
+    {
+      kind: 'paragraph',
+      text:
+        `One bundle (${c.bundle.architecture}, ${c.bundle.inputSize}×${c.bundle.inputSize}, ${c.bundle.pathway} pathway) on ${c.images} labelled images, ` +
+        `run on every runtime available on this machine, one runtime at a time. Agreement and |Δp| are against ${c.reference}.`,
+    },
+  ];
+  if (available.length > 0) {
+    blocks.push({
+      kind: 'table',
+      caption: 'Runtime comparison',
+      columns: ['runtime', 'reported engine', 'label agreement', 'max |Δp|', 'AUC', 'p50 ms (batch 1)', 'p95 ms (batch 1)', 'images/s (batch 16)', 'cold start ms', 'peak RSS Δ MiB'],
+      align: ['left', 'left'],
+      rows: available.map((r) => [
+        r.id === c.reference ? `${r.id} (reference)` : r.id,
+        r.reportedEngine ?? '—',
+        r.labelAgreement === undefined ? '—' : `${(100 * r.labelAgreement).toFixed(1)}%`,
+        r.maxAbsDeltaProbability === undefined ? '—' : r.maxAbsDeltaProbability.toExponential(1),
+        fmt(r.auc ?? null),
+        sig(r.latencyMs?.p50),
+        sig(r.latencyMs?.p95),
+        sig(r.throughput?.imagesPerSecond),
+        sig(r.coldStartMs),
+        sig(r.peakRssDeltaMiB),
+      ]),
+      notes: [
+        `Latency: ${available[0]?.latencyMs?.runs ?? 0} timed runs at batch 1 after warm-up; throughput: ${available[0]?.throughput?.runs ?? 0} timed runs at batch ${available[0]?.throughput?.batch ?? 16}. Cold start: load + first inference at batch 1.`,
+        `Memory: ${c.memoryMethod}`,
+        `Machine: ${Object.entries(c.machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+      ],
+    });
+    blocks.push({
+      kind: 'figure',
+      name: 'runtime-latency',
+      caption: 'Latency at batch 1 per runtime (bar: median, tick: 95th percentile).',
+      svg: await vegaLiteToSvg(latencySpec(available.map((r) => ({ runtime: r.id, p50: r.latencyMs?.p50 ?? 0, p95: r.latencyMs?.p95 ?? 0 })))),
+    });
+  } else {
+    blocks.push({ kind: 'paragraph', text: 'No runtime could run the bundle on this machine.' });
+  }
+  if (absent.length > 0) {
+    blocks.push({ kind: 'paragraph', text: 'Absent or failed runtimes, with the reason:' });
+    blocks.push({ kind: 'list', items: absent.map((r) => `${r.id}: ${r.reason ?? 'unknown reason'}`) });
+  }
+  return { id: 'runtimes', title: 'Runtime comparison', blocks };
+}
