@@ -1,2 +1,8 @@
 // Public API of @affnet/backend-tfjs. This file only re-exports.
-export {};
+export * from './model/index.js';
+export * from './weights/index.js';
+export * from './engines/index.js';
+export * from './kernels/index.js';
+export * from './train/index.js';
+export { createTfjsBackend, loadTfjsModel, register, checkBatch, type TfjsLoadOptions } from './backend.js';
+export { predictWithCam, type CamOptions, type CamPrediction } from './predict-with-cam.js';

@@ -15,6 +15,8 @@ export type AffnetErrorCode =
   | 'E_BUNDLE_INVALID'
   | 'E_WEIGHTS_MISMATCH'
   | 'E_BACKEND_UNAVAILABLE'
+  /** A runtime failed while running a model, or gave an output it must not (NaN, ±Infinity). */
+  | 'E_RUNTIME'
   | 'E_FILE_NOT_FOUND'
   | 'E_IO';
 

@@ -1,2 +1,23 @@
 // Public API of @affnet/eval. This file only re-exports.
-export {};
+export * from './results/experiment.js';
+export * from './results/comparison.js';
+export * from './results/io.js';
+export * from './report/document.js';
+export { renderHtml, escapeHtml } from './report/html.js';
+export { renderMarkdown, type MarkdownOutput } from './report/markdown.js';
+export { vegaLiteToSvg, svgToPng, uniquifySvgIds } from './report/render-svg.js';
+export { summariseExperiment, meanRocCurve, type ExperimentSummary, type GroupSummary, type PairComparison, type SummaryOptions } from './report/summary.js';
+export { buildReport, writeReport, type ReportInputs, type WrittenReport } from './report/build.js';
+export * from './cam-quality/pointing-game.js';
+export * from './cam-quality/deletion.js';
+export * from './compare/compare.js';
+export { MEMORY_METHOD, watchMemory, type MemoryWatch } from './compare/measure.js';
+export * from './compare/candidates.js';
+export { camOverlayPng, windowToUnit, type CamOverlayOptions } from './overlay/cam-overlay.js';
+export { camsOf, decidedClass } from './overlay/cam-maps.js';
+export { prepareImages, pathwaySpec, specKey, stack, type PreparedImage, type PreparedSet, type PrepareOptions } from './cv/dataset.js';
+export { evaluateFold, galleryPicks, type FoldEvaluation, type FoldEvaluationOptions } from './cv/evaluate-fold.js';
+export { FoldStore, configHash, foldKey, stableStringify, RESULTS_FILE } from './cv/fold-store.js';
+export { labelledImages } from './cv/sources.js';
+export { runCrossValidation, type CvEvent, type CvOptions, type CvOutcome, type TrainingSettings } from './cv/runner.js';
+export { evaluateBundle, type EvaluateBundleOptions } from './evaluation/evaluate-bundle.js';

@@ -7,19 +7,13 @@
  * to NHWC so that CAM code reads it exactly as it reads the tfjs backend's. `inputLayout: 'nchw'`
  * drops the first transpose (for runtimes that feed NCHW, e.g. transformers.js).
  */
-import {
-  AffnetError,
-  buildNetwork,
-  inferShapes,
-  type ModelBundle,
-  type NetworkGraph,
-} from '@affnet/core';
+import { AffnetError, checkWeights, inferShapes, type NetworkGraph } from '@affnet/core';
 import { DataType, encodeModel, IR_VERSION, OPSET, valueInfo, type Dim, type ModelProto } from '../proto/onnx.js';
 import { emitLayer, type EmitContext } from './emit.js';
 import { resolveExportOptions, ZSCORE_EPSILON, type ExportOptions } from './options.js';
 import { makePlan } from './plan.js';
 import { validateModel } from './validate.js';
-import { checkWeights, type WeightMap } from './weights.js';
+import type { WeightMap } from './weights.js';
 import { OnnxGraphWriter } from './writer.js';
 
 /** Version of this exporter; part of the export cache key. */
@@ -50,12 +44,12 @@ export interface OnnxExport {
 
 /**
  * Writes the ONNX model of `graph` with `weights` (`${layer}/${weight}` → Keras layout).
- * @throws AffnetError E_WEIGHTS_MISMATCH when a weight is missing, mis-shaped or non-finite;
- *   E_OPTION_INVALID for invalid options
+ * @throws AffnetError E_BUNDLE_INVALID when a weight is missing, unexpected, mis-shaped or
+ *   non-finite (core's checkWeights); E_OPTION_INVALID for invalid options
  */
 export function exportOnnx(graph: NetworkGraph, weights: WeightMap, options: ExportOptions = {}): OnnxExport {
   const o = resolveExportOptions(options);
-  checkWeights(graph, weights);
+  checkWeights(graph, weights, options.weightsFile ?? 'weights');
   const shapes = inferShapes(graph);
   const plan = makePlan(graph, { foldBatchNorm: o.foldBatchNorm });
   if (!o.foldPadding) plan.foldedPads.clear();
@@ -138,28 +132,6 @@ export function exportOnnx(graph: NetworkGraph, weights: WeightMap, options: Exp
       initializers: writer.initializers.length,
     },
   };
-}
-
-/** The network a bundle describes (architecture, input size, number of labels). */
-export function bundleGraph(bundle: ModelBundle): NetworkGraph {
-  const m = bundle.manifest;
-  return buildNetwork(m.architecture, { inputSize: m.inputSize, numClasses: m.labels.length });
-}
-
-/** {@link exportOnnx} for a bundle; errors name the bundle folder. */
-export function exportBundle(bundle: ModelBundle, options: ExportOptions = {}): OnnxExport {
-  const m = bundle.manifest;
-  try {
-    return exportOnnx(bundleGraph(bundle), bundle.weights, {
-      ...options,
-      metadata: { labels: JSON.stringify(m.labels), positiveLabel: m.positiveLabel, inputSize: String(m.inputSize), ...options.metadata },
-    });
-  } catch (e) {
-    if (e instanceof AffnetError && !e.file && bundle.path) {
-      throw new AffnetError(e.code, e.message, { file: bundle.path, cause: e });
-    }
-    throw e;
-  }
 }
 
 /** Per-image z-score over C, H, W: (x − mean) / max(std, ε), std the population deviation. */

@@ -38,6 +38,8 @@ export interface ExportOptions {
   foldBatchNorm?: boolean;
   /** Fold zero padding into the `pads` of the layers that read it. @defaultValue true */
   foldPadding?: boolean;
+  /** Named in weight errors. @defaultValue 'weights' */
+  weightsFile?: string;
   /** `model_proto.doc_string` and metadata. */
   docString?: string;
   metadata?: Record<string, string>;

@@ -1,37 +1,10 @@
 /**
- * Internal: reads Keras-layout weights by `${layer}/${weight}` name, checks them against the graph's
- * weight specification, and rewrites them into ONNX layouts (conv kernel [kh, kw, cin, cout] →
+ * Internal: reads Keras-layout weights by `${layer}/${weight}` name and rewrites them into ONNX layouts (conv kernel [kh, kw, cin, cout] →
  * [cout, cin, kh, kw]; dense kernel [in, out] stays, as Gemm's B with transB = 0).
  */
-import { AffnetError, weightSpecs, type NetworkGraph } from '@affnet/core';
+import { AffnetError } from '@affnet/core';
 
 export type WeightMap = Map<string, { shape: number[]; data: Float32Array }>;
-
-/**
- * Every weight the graph needs is present with the right shape and finite values.
- * @throws AffnetError E_WEIGHTS_MISMATCH naming the weight, its expected and actual shape
- */
-export function checkWeights(graph: NetworkGraph, weights: WeightMap, file = 'weights'): void {
-  for (const spec of weightSpecs(graph)) {
-    const w = weights.get(spec.name);
-    if (!w) {
-      throw new AffnetError('E_WEIGHTS_MISMATCH', `weight "${spec.name}" [${spec.shape.join(', ')}] is missing for ${graph.architecture}`, { file });
-    }
-    const n = spec.shape.reduce((a, b) => a * b, 1);
-    if (w.shape.join() !== spec.shape.join() || w.data.length !== n) {
-      throw new AffnetError(
-        'E_WEIGHTS_MISMATCH',
-        `weight "${spec.name}" has shape [${w.shape.join(', ')}] (${w.data.length} values); ${graph.architecture} needs [${spec.shape.join(', ')}]`,
-        { file },
-      );
-    }
-    for (let i = 0; i < w.data.length; i++) {
-      if (!Number.isFinite(w.data[i]!)) {
-        throw new AffnetError('E_WEIGHTS_MISMATCH', `weight "${spec.name}" holds a non-finite value at index ${i}`, { file });
-      }
-    }
-  }
-}
 
 export function getWeight(weights: WeightMap, layer: string, weight: string): Float32Array {
   const w = weights.get(`${layer}/${weight}`);

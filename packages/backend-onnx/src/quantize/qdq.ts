@@ -86,31 +86,43 @@ export async function quantizeQdq(model: ModelProto, options: QuantizeOptions): 
   const initializers: TensorProto[] = [];
   const replaced = new Set<string>();
   const nodes: NodeProto[] = [];
-  const dq = new Map(activations.map((t) => [t, `${t}/dq`]));
+  const used = new Set<string>([
+    ...(g.input ?? []).map((i) => i.name!),
+    ...(g.initializer ?? []).map((i) => i.name!),
+    ...(g.node ?? []).flatMap((n) => [...(n.output ?? []), n.name ?? '']),
+  ]);
+  const unique = (base: string) => {
+    let n = base;
+    for (let i = 1; used.has(n); i++) n = `${base}_${i}`;
+    used.add(n);
+    return n;
+  };
+  const dq = new Map(activations.map((t) => [t, unique(`${t}/dq`)]));
+  const init = (base: string, type: number, dims: number[], data: ArrayBufferView) => {
+    const t = tensor(unique(base), type as 1, dims, data);
+    initializers.push(t);
+    return t.name!;
+  };
   const qdq = (t: string) => {
     const p = params.get(t)!;
-    const scale = tensor(`${t}/scale`, DataType.FLOAT, [], new Float32Array([p.scale]));
-    const zp = tensor(`${t}/zero_point`, DataType.UINT8, [], new Uint8Array([p.zeroPoint]));
-    initializers.push(scale, zp);
+    const scale = init(`${t}/act_scale`, DataType.FLOAT, [], new Float32Array([p.scale]));
+    const zp = init(`${t}/act_zero_point`, DataType.UINT8, [], new Uint8Array([p.zeroPoint]));
+    const q = unique(`${t}/q`);
     nodes.push(
-      { name: `${t}/QuantizeLinear`, opType: 'QuantizeLinear', input: [t, scale.name!, zp.name!], output: [`${t}/q`] },
-      { name: `${t}/DequantizeLinear`, opType: 'DequantizeLinear', input: [`${t}/q`, scale.name!, zp.name!], output: [dq.get(t)!] },
+      { name: unique(`${t}/QuantizeLinear`), opType: 'QuantizeLinear', input: [t, scale, zp], output: [q] },
+      { name: unique(`${t}/DequantizeLinear`), opType: 'DequantizeLinear', input: [q, scale, zp], output: [dq.get(t)!] },
     );
   };
   const deq = (name: string, data: ArrayBufferView, type: number, dims: number[], scale: Float32Array, zp: ArrayBufferView, zpType: number, axis: number) => {
-    initializers.push(
-      tensor(`${name}/quantized`, type as 3, dims, data),
-      tensor(`${name}/scale`, DataType.FLOAT, [scale.length], scale),
-      tensor(`${name}/zero_point`, zpType as 3, [scale.length], zp),
-    );
+    const out = unique(`${name}/dq`);
     nodes.push({
-      name: `${name}/DequantizeLinear`,
+      name: unique(`${name}/DequantizeLinear`),
       opType: 'DequantizeLinear',
-      input: [`${name}/quantized`, `${name}/scale`, `${name}/zero_point`],
-      output: [`${name}/dq`],
+      input: [init(`${name}/quantized`, type, dims, data), init(`${name}/scale`, DataType.FLOAT, [scale.length], scale), init(`${name}/zero_point`, zpType, [scale.length], zp)],
+      output: [out],
       attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: axis }],
     });
-    return `${name}/dq`;
+    return out;
   };
 
   let quantizedWeights = 0;

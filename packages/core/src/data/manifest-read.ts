@@ -170,7 +170,8 @@ function buildManifest(table: Table, options: ParseManifestOptions, file: string
     const first = firstRowOfPath.get(path);
     if (first) {
       const where = first.line !== undefined ? `line ${first.line}` : `items[${first.index}]`;
-      issues.push({ line: row.line, index: row.index, column: table.headers[columns.get('path')!], message: `'${v.pathAsWritten}' repeats the image of ${where}` });
+      const column = table.headers[columns.get('path')!];
+      issues.push({ line: row.line, index: row.index, column, message: `'${v.pathAsWritten}' repeats the image of ${where}` });
       continue;
     }
     firstRowOfPath.set(path, { line: row.line, index: row.index });
@@ -206,7 +207,8 @@ function mergeDeclared(options: ParseManifestOptions, declared: Table['declared'
   if (declared.labels && options.labels) {
     const mine = Array.isArray(options.labels) ? [...options.labels] : [...new Set(Object.values(options.labels))];
     if ([...mine].sort().join('\n') !== [...declared.labels].sort().join('\n')) {
-      throw new AffnetError('E_OPTION_INVALID', `labels: the manifest declares ${declared.labels.join(', ')}, the option says ${mine.join(', ')}`, { file });
+      const message = `labels: the manifest declares ${declared.labels.join(', ')}, the option says ${mine.join(', ')}`;
+      throw new AffnetError('E_OPTION_INVALID', message, { file });
     }
   }
   if (declared.positive && options.positive && declared.positive !== options.positive) {

@@ -73,7 +73,8 @@ export function patientKFold(source: SplitSource, options: RandomOptions & { k: 
     if (k > c.patients.length) {
       throw new AffnetError(
         'E_OPTION_INVALID',
-        `k: ${k} folds need at least ${k} patients of each class, but class '${c.name}' has ${c.patients.length}; choose k ≤ ${Math.min(...byClass.map((x) => x.patients.length))}`,
+        `k: ${k} folds need at least ${k} patients of each class, but class '${c.name}' has ` +
+          `${c.patients.length}; choose k ≤ ${Math.min(...byClass.map((x) => x.patients.length))}`,
       );
     }
   }
@@ -123,7 +124,9 @@ export function leaveOnePatientOut(source: SplitSource): Split {
  */
 export function patientHoldout(source: SplitSource, options: RandomOptions & { fraction: number }): Split {
   const { fraction } = options;
-  if (!(fraction > 0 && fraction < 1)) throw new AffnetError('E_OPTION_INVALID', `fraction: expected a number between 0 and 1 (exclusive), got ${fraction}`);
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new AffnetError('E_OPTION_INVALID', `fraction: expected a number between 0 and 1 (exclusive), got ${fraction}`);
+  }
   const rng = randomSource(options);
   const groups = groupByPatient(source);
   const foldOf = new Array<number>(source.items.length).fill(-1);
@@ -132,7 +135,8 @@ export function patientHoldout(source: SplitSource, options: RandomOptions & { f
     if (n === 0 || n === c.patients.length) {
       throw new AffnetError(
         'E_OPTION_INVALID',
-        `fraction: ${fraction} of the ${c.patients.length} patients of class '${c.name}' is ${n}, leaving ${n === 0 ? 'no test' : 'no training'} patient of that class`,
+        `fraction: ${fraction} of the ${c.patients.length} patients of class '${c.name}' is ${n}, ` +
+          `leaving ${n === 0 ? 'no test' : 'no training'} patient of that class`,
       );
     }
     for (const p of shuffle(c.patients, rng).slice(0, n)) for (const i of p.items) foldOf[i] = 0;

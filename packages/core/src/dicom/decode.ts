@@ -34,6 +34,8 @@ export interface DicomFrame {
   /** Values after the Modality LUT (e.g. Hounsfield units for CT). */
   modality: Float32Array;
   info: DicomPixelInfo;
+  /** Descriptive attributes (patient, study, view, spacing). */
+  metadata: DicomMetadata;
 }
 
 export interface DicomFile {
@@ -96,6 +98,24 @@ function checkVoiChoice(choice: VoiChoice, windows: number, luts: number, file: 
 /** Parses a DICOM file or buffer; frames are decoded on demand. */
 export async function openDicom(input: string | Uint8Array, options: { source?: string } = {}): Promise<DicomFile> {
   const { bytes, source } = await loadBytes(input, options.source);
+  try {
+    return openParsed(bytes, source);
+  } catch (e) {
+    throw asAffnetError(e, 'E_DICOM_PARSE', source);
+  }
+}
+
+/**
+ * The last line of "never a crash": an unexpected exception from a library on damaged input (a
+ * RangeError in a parser, an allocation failure) still reaches the caller as a typed error naming the file.
+ */
+function asAffnetError(e: unknown, code: 'E_DICOM_PARSE' | 'E_DICOM_PIXEL_DATA', file: string): AffnetError {
+  if (e instanceof AffnetError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new AffnetError(code, `cannot decode (${msg})`, { file, cause: e });
+}
+
+function openParsed(bytes: Uint8Array, source: string): DicomFile {
   const parsed = parseDicomBytes(bytes, source);
   const ds = parsed.dataSet;
   const pm = readPixelModule(ds, source);
@@ -115,6 +135,14 @@ export async function openDicom(input: string | Uint8Array, options: { source?: 
   const shape = ds.string('x20500020')?.trim().toUpperCase();
 
   async function readFrame(index: number, voi: VoiChoice = 'auto'): Promise<DicomFrame> {
+    try {
+      return await readFrameUnguarded(index, voi);
+    } catch (e) {
+      throw asAffnetError(e, 'E_DICOM_PIXEL_DATA', source);
+    }
+  }
+
+  async function readFrameUnguarded(index: number, voi: VoiChoice): Promise<DicomFrame> {
     if (!Number.isInteger(index) || index < 0 || index >= pm.numberOfFrames) {
       throw new AffnetError('E_OPTION_INVALID', `frame ${index}: the file has ${pm.numberOfFrames} frame(s) (valid: 0..${pm.numberOfFrames - 1})`, { file: source });
     }
@@ -136,7 +164,7 @@ export async function openDicom(input: string | Uint8Array, options: { source?: 
     if (mono1 && shape === 'IDENTITY') notes.push('Presentation LUT Shape IDENTITY contradicts MONOCHROME1; inverted as MONOCHROME1 requires');
     const inverted = mono1 || shape === 'INVERSE';
     const outMax = 2 ** pm.bitsStored - 1;
-    const display = applyVoi(modality, voiFunction(vStep, vStep.kind === 'lut' ? voiLuts[vStep.index] : undefined), outMax, inverted);
+    const display = applyVoi(modality, voiFunction(vStep, vStep.kind === 'lut' ? voiLuts[vStep.index] : undefined), outMax, inverted, vStep);
     const info: DicomPixelInfo = {
       transferSyntax: { uid: syntax.uid, name: syntax.name, lossy: syntax.lossy, encapsulated: syntax.encapsulated },
       layout: parsed.layout.kind === 'raw' ? 'acr-nema' : parsed.layout.kind,
@@ -174,7 +202,7 @@ export async function openDicom(input: string | Uint8Array, options: { source?: 
       ...(metadata.laterality ? { laterality: metadata.laterality } : {}),
       pipeline: describePipeline(info),
     });
-    return { radiograph, stored: storedFrame.values, modality, info };
+    return { radiograph, stored: storedFrame.values, modality, info, metadata };
   }
 
   return {

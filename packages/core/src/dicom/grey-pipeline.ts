@@ -61,8 +61,20 @@ export function voiFunction(step: VoiStep, lut?: LutTable): (x: number) => numbe
 }
 
 /** VOI then polarity, into 0..outMax. */
-export function applyVoi(modality: Float32Array, f: (x: number) => number, outMax: number, invert: boolean): Float32Array {
+export function applyVoi(modality: Float32Array, f: (x: number) => number, outMax: number, invert: boolean, step?: VoiStep): Float32Array {
   const out = new Float32Array(modality.length);
+  if (step?.kind === 'window' && step.fn === 'LINEAR' && step.width > 1) {
+    // The LINEAR window inlined (the hot path): clamping the middle formula reproduces C.11.2.1.2.1's
+    // two threshold branches exactly, as the formula is 0 at the lower and 1 at the upper threshold.
+    const a = outMax / (step.width - 1);
+    const b = (0.5 - (step.center - 0.5) / (step.width - 1)) * outMax;
+    for (let i = 0; i < modality.length; i++) {
+      const y = modality[i]! * a + b;
+      const c = y < 0 ? 0 : y > outMax ? outMax : y;
+      out[i] = invert ? outMax - c : c;
+    }
+    return out;
+  }
   for (let i = 0; i < modality.length; i++) {
     const y = f(modality[i]!) * outMax;
     out[i] = invert ? outMax - y : y;

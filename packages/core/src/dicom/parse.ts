@@ -33,6 +33,8 @@ export interface ParsedDicom {
 function message(e: unknown): string {
   if (e instanceof Error) return e.message;
   if (typeof e === 'string') return e;
+  // dicom-parser throws { exception, dataSet } for damaged data sets.
+  if (typeof e === 'object' && e !== null && 'exception' in e) return String((e as { exception: unknown }).exception);
   return String(e);
 }
 
@@ -85,7 +87,9 @@ export function parseDicomBytes(input: Uint8Array, file: string): ParsedDicom {
     });
   } catch (e) {
     if (e instanceof AffnetError) throw e;
-    throw new AffnetError('E_DICOM_PARSE', `cannot parse the data set (${message(e)})`, { file, cause: e });
+    const why = message(e);
+    const hint = /overrun|overread|beyond|past the end/i.test(why) ? ': the file is truncated or an element length is wrong' : '';
+    throw new AffnetError('E_DICOM_PARSE', `cannot parse the data set (${why})${hint}`, { file, cause: e });
   }
   const uid = layout.kind === 'raw' ? rawSyntaxUid(layout) : (dataSet.string('x00020010')?.replace(/\0/g, '').trim() ?? '');
   if (!uid) throw new AffnetError('E_DICOM_PARSE', 'meta header has no Transfer Syntax UID (0002,0010)', { file });

@@ -53,7 +53,7 @@ export function describePipeline(info: DicomPixelInfo): string[] {
   const lines = [
     `transfer syntax: ${info.transferSyntax.uid} ${info.transferSyntax.name}${info.transferSyntax.lossy ? ' (lossy)' : ''}; decoder: ${info.codec}`,
     `stored: ${info.bitsStored} of ${info.bitsAllocated} bits, high bit ${info.highBit}, ${info.signed ? 'signed' : 'unsigned'}, ${info.photometric}`,
-    `frame ${info.frames.index + 1} of ${info.frames.count}`,
+    `frame ${info.frames.index} of ${info.frames.count} (0-based)`,
     describeModality(info.modalityLut),
     describeVoi(info.voi),
     info.inverted

@@ -26,6 +26,12 @@ const PHOTOMETRICS: readonly Photometric[] = [
   'YBR_RCT',
 ];
 
+/**
+ * Largest frame accepted (8192 x 8192 pixels): far above any radiograph detector, and a guard against a
+ * damaged Rows/Columns making the decoder allocate gigabytes.
+ */
+export const MAX_FRAME_PIXELS = 8192 * 8192;
+
 export interface PixelModule {
   rows: number;
   columns: number;
@@ -66,6 +72,9 @@ export function readPixelModule(ds: DataSet, file: string): PixelModule {
 
   const bad = (m: string) => new AffnetError('E_DICOM_PIXEL_DATA', m, { file });
   if (rows === 0 || columns === 0) throw bad(`image size ${columns}x${rows} is empty (Rows/Columns)`);
+  if (rows * columns > MAX_FRAME_PIXELS) {
+    throw new AffnetError('E_IMAGE_UNSUPPORTED', `image size ${columns}x${rows} exceeds the ${MAX_FRAME_PIXELS}-pixel limit per frame`, { file });
+  }
   if (!Number.isInteger(numberOfFrames) || numberOfFrames < 1) throw bad(`Number of Frames (0028,0008) is ${framesRaw}`);
   if (bitsAllocated === 1) {
     throw new AffnetError('E_IMAGE_UNSUPPORTED', 'Bits Allocated 1 (bitmap overlays/segmentations) is not a radiograph', { file });

@@ -18,9 +18,24 @@ export interface StoredFrame {
   clamped: number;
 }
 
-function bitsToValue(raw: number, shift: number, bits: number, signed: boolean): number {
-  const v = bits >= 32 ? raw | 0 : (raw >>> shift) & ((2 ** bits - 1) >>> 0);
-  return signed && bits < 32 && v >= 2 ** (bits - 1) ? v - 2 ** bits : v;
+/** Writes `words` (unsigned) into `out` as stored values: shifted, masked to `bits`, sign-extended. */
+function wordsToValues(words: ArrayLike<number>, out: Int32Array, shift: number, bits: number, signed: boolean): void {
+  const n = words.length;
+  if (bits >= 32) {
+    for (let i = 0; i < n; i++) out[i] = words[i]! | 0;
+    return;
+  }
+  const mask = 2 ** bits - 1;
+  const half = 2 ** (bits - 1);
+  const full = 2 ** bits;
+  if (!signed) {
+    for (let i = 0; i < n; i++) out[i] = (words[i]! >>> shift) & mask;
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = (words[i]! >>> shift) & mask;
+    out[i] = v >= half ? v - full : v;
+  }
 }
 
 /** Words of a native frame (byte order of the transfer syntax) as unsigned integers. */
@@ -52,7 +67,7 @@ export function storedFromNative(bytes: Uint8Array, pm: PixelModule, littleEndia
   const words = nativeWords(bytes, pm.bitsAllocated, littleEndian);
   const shift = pm.highBit + 1 - pm.bitsStored;
   const values = new Int32Array(words.length);
-  for (let i = 0; i < words.length; i++) values[i] = bitsToValue(words[i]!, shift, pm.bitsStored, pm.signed);
+  wordsToValues(words, values, shift, pm.bitsStored, pm.signed);
   if (pm.samplesPerPixel === 1) return { values, clamped: 0 };
   const { grey, how } = toGrey(values, pm, pm.planarConfiguration === 1, false);
   return { values: grey, colour: how, clamped: 0 };
@@ -74,14 +89,15 @@ export function storedFromDecoded(frame: DecodedFrame, pm: PixelModule, lossy: b
   // A lossy codestream of higher precision than Bits Stored (12-bit JPEG for 10-bit data) can overshoot
   // the stored range; masking would wrap a bright pixel to black, so such samples are clamped.
   const clampLossy = lossy && !pm.signed && frame.bitsPerSample > pm.bitsStored;
-  for (let i = 0; i < src.length; i++) {
-    const s = src[i]!;
-    if (clampLossy && (s > hi || s < lo)) {
-      values[i] = s > hi ? hi : lo;
-      clamped++;
-    } else {
-      values[i] = bitsToValue(s >>> 0, 0, pm.bitsStored, pm.signed);
+  if (clampLossy) {
+    for (let i = 0; i < src.length; i++) {
+      const s = src[i]!;
+      if (s > hi || s < lo) clamped++;
+      values[i] = s > hi ? hi : s < lo ? lo : s;
     }
+  } else {
+    // Signed codec output (Int16Array) is reduced to its bit pattern first; masking restores the sign.
+    wordsToValues(src instanceof Int16Array ? new Uint16Array(src.buffer, src.byteOffset, src.length) : src, values, 0, pm.bitsStored, pm.signed);
   }
   if (pm.samplesPerPixel === 1) return { values, clamped };
   const { grey, how } = toGrey(values, pm, false, frame.colourTransformed === true);

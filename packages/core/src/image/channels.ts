@@ -1,6 +1,6 @@
 /**
- * @internal Interleaved decoder output (1–4 channels, 8 or 16 bit) to the single Float32 channel of
- * a {@link Radiograph}, saying in the pipeline notes what was done.
+ * @internal Interleaved decoder output (1–4 channels of 8- or 16-bit values, delivered as Float32 by
+ * the decoder) to the single Float32 channel of a Radiograph, saying in the pipeline notes what was done.
  */
 
 /** ITU-R BT.601 luma weights: the Y of JPEG's YCbCr (JFIF 1.02), so a JPEG's luminance is its Y. */
@@ -13,21 +13,21 @@ export interface SingleChannel {
 
 /**
  * One grey channel from `pixels` with `channels` interleaved samples per pixel, of which the last
- * is alpha when `hasAlpha`. Grey stored as RGB (all three samples equal in every pixel) keeps its
- * exact values; a truly colour image becomes BT.601 luminance.
+ * is alpha when `hasAlpha` (`opaque` being its fully opaque value). Grey stored as RGB (all three
+ * samples equal in every pixel) keeps its exact values; a truly colour image becomes BT.601
+ * luminance. A single-channel input is returned as is (no copy).
  */
-export function toSingleChannel(pixels: Uint8Array | Uint16Array, channels: number, hasAlpha: boolean): SingleChannel {
+export function toSingleChannel(pixels: Float32Array, channels: number, hasAlpha: boolean, opaque: number): SingleChannel {
   const notes: string[] = [];
   const n = pixels.length / channels;
   const colour = channels - (hasAlpha ? 1 : 0);
   if (hasAlpha) {
     const alpha = channels - 1;
-    const opaque = pixels instanceof Uint16Array ? 65535 : 255;
     let transparent = 0;
     for (let i = 0, k = alpha; i < n; i++, k += channels) if (pixels[k] !== opaque) transparent++;
     notes.push(transparent === 0 ? 'alpha channel (fully opaque) dropped' : `alpha channel dropped; ${transparent} pixels were not opaque and keep their stored grey values`);
   }
-  if (channels === 1) return { data: new Float32Array(pixels), notes };
+  if (channels === 1) return { data: pixels, notes };
   const data = new Float32Array(n);
   if (colour === 1) {
     for (let i = 0, k = 0; i < n; i++, k += channels) data[i] = pixels[k]!;

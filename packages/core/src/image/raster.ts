@@ -48,12 +48,47 @@ export async function decodeRaster(input: Buffer | string, source?: string, opti
     throw new AffnetError('E_IMAGE_UNSUPPORTED', `${what}; supported raster formats: ${SUPPORTED_RASTER_FORMATS.join(', ')}`, { file });
   }
 
-  let meta: Metadata;
+  // Strict first; a truncated file is retried leniently only when the caller accepts truncation.
+  let decoded: Decoded;
   try {
-    meta = await sharp(buf, { failOn: 'warning' }).metadata();
+    decoded = await decodeWith(buf, 'warning', format, file);
   } catch (e) {
-    throw decodeError(format, e, file, buf);
+    if (e instanceof AffnetError || !(truncatedMode === 'accept' && isTruncated(format, buf))) throw asDecodeError(format, e, file, buf);
+    try {
+      decoded = await decodeWith(buf, 'none', format, file);
+    } catch (e2) {
+      throw asDecodeError(format, e2, file, buf, true);
+    }
+    decoded.notes.push(`truncated ${format.toUpperCase()} decoded (truncated: 'accept'): rows after the break were filled by the decoder, not read from the file`);
   }
+  const { data, info, meta, notes, whiteIsZero } = decoded;
+  const grey = SPACES_GREY.has(meta.space);
+  const sixteen = meta.depth === 'ushort';
+  // Float32 samples in native byte order; a Float32Array view needs a 4-byte aligned offset.
+  const aligned = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
+  const pixels = new Float32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
+  const single = toSingleChannel(pixels, info.channels, meta.hasAlpha, sixteen ? 65535 : 255);
+  return createRadiograph(info.width, info.height, single.data, {
+    source: file,
+    modality: 'OT',
+    photometricInterpretation: whiteIsZero ? 'MONOCHROME1' : 'MONOCHROME2',
+    bitDepth: sixteen ? 16 : 8,
+    pipeline: [`${format.toUpperCase()} ${sixteen ? 16 : 8}-bit ${grey ? 'grey' : 'RGB'} decoded with sharp ${sharp.versions.sharp}`, ...notes, ...single.notes],
+  });
+}
+
+interface Decoded {
+  data: Buffer;
+  info: OutputInfo;
+  meta: Metadata;
+  notes: string[];
+  /** A TIFF stored WhiteIsZero (MONOCHROME1-like). */
+  whiteIsZero: boolean;
+}
+
+/** Read the header, check the pixel format, decode to interleaved 8/16-bit samples. */
+async function decodeWith(buf: Buffer, failOn: 'warning' | 'none', format: RasterFormat, file: string): Promise<Decoded> {
+  const meta = await sharp(buf, { failOn }).metadata();
   if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
     throw new AffnetError(
       'E_IMAGE_UNSUPPORTED',
@@ -73,54 +108,30 @@ export async function decodeRaster(input: Buffer | string, source?: string, opti
   // libvips inverts WhiteIsZero TIFFs on load, so the values are already bone bright.
   const whiteIsZero = format === 'tiff' && grey && tiffPhotometric(buf) === 0;
   if (whiteIsZero) notes.push('TIFF WhiteIsZero (MINISWHITE): inverted on decoding, bone bright');
-
-  const run = (failOn: 'warning' | 'none') =>
-    sharp(buf, { failOn, ignoreIcc: true, autoOrient: true, limitInputPixels: false })
-      .toColourspace(grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb')
-      .raw({ depth: sixteen ? 'ushort' : 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-  let decoded: { data: Buffer; info: OutputInfo };
-  try {
-    decoded = await run('warning');
-  } catch (e) {
-    if (truncatedMode === 'accept' && isTruncated(format, buf)) {
-      try {
-        decoded = await run('none');
-      } catch (e2) {
-        throw decodeError(format, e2, file, buf);
-      }
-      notes.push(`truncated ${format.toUpperCase()} decoded (truncated: 'accept'): rows after the break were filled by the decoder, not read from the file`);
-    } else {
-      throw decodeError(format, e, file, buf);
-    }
-  }
-
-  const { data, info } = decoded;
-  const pixels = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : new Uint8Array(data.buffer, data.byteOffset, data.length);
-  const single = toSingleChannel(pixels, info.channels, meta.hasAlpha);
-  return createRadiograph(info.width, info.height, single.data, {
-    source: file,
-    modality: 'OT',
-    photometricInterpretation: whiteIsZero ? 'MONOCHROME1' : 'MONOCHROME2',
-    bitDepth: sixteen ? 16 : 8,
-    pipeline: [`${format.toUpperCase()} ${sixteen ? 16 : 8}-bit ${grey ? 'grey' : 'RGB'} decoded with sharp ${sharp.versions.sharp}`, ...notes, ...single.notes],
-  });
+  // Decoded in the file's own depth and colour space, then cast (exactly: integers up to 16 bits) to
+  // float inside libvips, which is cheaper than converting on the JS thread.
+  const { data, info } = await sharp(buf, { failOn, ignoreIcc: true, autoOrient: true, limitInputPixels: false })
+    .toColourspace(grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb')
+    .raw({ depth: 'float' })
+    .toBuffer({ resolveWithObject: true });
+  return { data, info, meta, notes, whiteIsZero };
 }
 
 function isTruncated(format: RasterFormat, buf: Uint8Array): boolean {
   return (format === 'png' && pngIsTruncated(buf)) || (format === 'jpeg' && jpegIsTruncated(buf));
 }
 
-function decodeError(format: RasterFormat, e: unknown, file: string, buf: Uint8Array): AffnetError {
-  const reason = e instanceof Error ? e.message.trim() : String(e);
+function asDecodeError(format: RasterFormat, e: unknown, file: string, buf: Uint8Array, accepted = false): AffnetError {
+  if (e instanceof AffnetError) return e;
+  const reason = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
   const name = format.toUpperCase();
   if (isTruncated(format, buf)) {
     const marker = format === 'png' ? 'IEND chunk' : 'end-of-image marker (FFD9)';
-    return new AffnetError(
-      'E_IMAGE_DECODE',
-      `${name} file is truncated (it ends before its ${marker}; decoder: ${reason}). Pass { truncated: 'accept' } to decode the partial image`,
-      { file, cause: e },
-    );
+    const advice = accepted ? 'too little is left to decode even with truncated: \'accept\'' : "pass { truncated: 'accept' } to decode the partial image";
+    return new AffnetError('E_IMAGE_DECODE', `${name} file is truncated (it ends before its ${marker}; decoder: ${reason}); ${advice}`, {
+      file,
+      cause: e,
+    });
   }
   return new AffnetError('E_IMAGE_DECODE', `corrupt ${name} data (decoder: ${reason})`, { file, cause: e });
 }

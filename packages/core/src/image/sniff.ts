@@ -36,14 +36,16 @@ export function sniffOther(buf: Uint8Array): string | undefined {
 }
 
 /**
- * True when a PNG's chunk list runs off the end of the buffer before the IEND chunk
- * (PNG spec, 3rd ed., §5.3: length, type, data, CRC).
+ * True when a PNG's chunk list is intact but runs off the end of the buffer before the IEND chunk
+ * (PNG spec, 3rd ed., §5.3: length, type, data, CRC). A chunk with an invalid type (not four ASCII
+ * letters) means corruption, not truncation.
  */
 export function pngIsTruncated(buf: Uint8Array): boolean {
   let p = 8;
   while (p + 8 <= buf.length) {
     const length = ((buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!) >>> 0;
     const type = String.fromCharCode(buf[p + 4]!, buf[p + 5]!, buf[p + 6]!, buf[p + 7]!);
+    if (!/^[A-Za-z]{4}$/.test(type)) return false;
     if (type === 'IEND') return false;
     p += 12 + length;
   }

@@ -42,7 +42,8 @@ export function calibrationCurve(targets: Targets, probabilities: Scores, option
   const out: CalibrationBin[] = [];
   for (let b = 0; b < bins; b++) {
     if (count[b] === 0) continue;
-    out.push({ lower: b / bins, upper: (b + 1) / bins, count: count[b]!, meanPredicted: sumP[b]! / count[b]!, fractionPositive: positives[b]! / count[b]! });
+    const n = count[b]!;
+    out.push({ lower: b / bins, upper: (b + 1) / bins, count: n, meanPredicted: sumP[b]! / n, fractionPositive: positives[b]! / n });
   }
   return out;
 }

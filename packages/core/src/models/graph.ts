@@ -10,6 +10,11 @@
  *   dense:     kernel [in, out], bias [out] (when useBias)
  */
 export type Activation = 'linear' | 'relu' | 'softmax';
+/**
+ * TensorFlow semantics: 'same' gives ceil(n / stride) outputs and, when the total padding is odd, puts
+ * the extra row/column at the bottom/right (ONNX `auto_pad = SAME_UPPER`); 'valid' pads nothing.
+ * Average pooling with 'same' averages only the values inside the image (ONNX `count_include_pad = 0`).
+ */
 export type Padding = 'same' | 'valid';
 
 interface NodeBase {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/augment/rng.js';
-import { leaveOnePatientOut, patientHoldout, patientKFold, splitStats, type Split, type SplitSource } from '../../src/data/index.js';
+import {
+  groupByPatient,
+  leaveOnePatientOut,
+  manifestTargets,
+  patientHoldout,
+  patientKFold,
+  splitStats,
+  type Split,
+  type SplitSource,
+} from '../../src/data/index.js';
 import { AffnetError } from '../../src/errors.js';
 
 /** A cohort of `patients` patients with 1–4 images each; about 30 % positive, some of them mixed. */
@@ -144,5 +153,27 @@ describe('patientHoldout', () => {
   ])('fraction %s is an error', (fraction, message) => {
     const items = Array.from({ length: 12 }, (_, i) => ({ label: i < 4 ? 'AFF' : 'NFF', patientId: `p${i}` }));
     expect(() => patientHoldout({ items, positive: 'AFF' }, { fraction })).toThrow(new AffnetError('E_OPTION_INVALID', message));
+  });
+});
+
+describe('groupByPatient and manifestTargets', () => {
+  const items = [
+    { label: 'NFF', patientId: 'b' },
+    { label: 'AFF', patientId: 'a' },
+    { label: 'NFF', patientId: 'a' },
+    { label: 'NFF', patientId: 'c' },
+  ];
+
+  it('groups in order of first appearance; positive when any image is; mixed flagged', () => {
+    expect(groupByPatient({ items, positive: 'AFF' })).toEqual([
+      { id: 'b', items: [0], positive: false, mixed: false },
+      { id: 'a', items: [1, 2], positive: true, mixed: true },
+      { id: 'c', items: [3], positive: false, mixed: false },
+    ]);
+  });
+
+  it('targets are 1 for the positive class', () => {
+    expect([...manifestTargets({ items, positive: 'AFF' })]).toEqual([0, 1, 0, 0]);
+    expect([...manifestTargets({ items, positive: 'NFF' })]).toEqual([1, 0, 1, 1]);
   });
 });

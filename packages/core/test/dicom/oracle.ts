@@ -84,25 +84,33 @@ export function oracleStored(file: string): Int32Array[] {
   return out;
 }
 
-/** Reads a binary PGM (P5, 8 or 16 bit) as written by dcm2pnm / opj_decompress. */
+/** Reads a PGM (P2 ASCII or P5 binary, 8 or 16 bit) as written by dcm2pnm (+opw) or opj_decompress. */
 export function readPgm(file: string): { width: number; height: number; max: number; data: Uint32Array } {
   const b = readFileSync(file);
-  const tokens: string[] = [];
+  const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
   let p = 0;
-  while (tokens.length < 4) {
-    while (b[p] === 0x23 || /\s/.test(String.fromCharCode(b[p]!))) {
-      if (b[p] === 0x23) while (b[p] !== 0x0a) p++;
-      p++;
+  const token = (): string => {
+    for (;;) {
+      while (isSpace(b[p]!)) p++;
+      if (b[p] !== 0x23) break;
+      while (b[p] !== 0x0a) p++;
     }
     let t = '';
-    while (!/\s/.test(String.fromCharCode(b[p]!))) t += String.fromCharCode(b[p++]!);
-    tokens.push(t);
+    while (p < b.length && !isSpace(b[p]!)) t += String.fromCharCode(b[p++]!);
+    return t;
+  };
+  const magic = token();
+  const width = Number(token());
+  const height = Number(token());
+  const max = Number(token());
+  const data = new Uint32Array(width * height);
+  if (magic === 'P2') {
+    for (let i = 0; i < data.length; i++) data[i] = Number(token());
+  } else {
+    p++;
+    for (let i = 0; i < data.length; i++) data[i] = max > 255 ? b.readUInt16BE(p + 2 * i) : b[p + i]!;
   }
-  p++;
-  const [, w, h, m] = tokens.map((t) => (t === 'P5' ? 0 : Number(t))) as [number, number, number, number];
-  const data = new Uint32Array(w * h);
-  for (let i = 0; i < w * h; i++) data[i] = m > 255 ? b.readUInt16BE(p + 2 * i) : b[p + i]!;
-  return { width: w, height: h, max: m, data };
+  return { width, height, max, data };
 }
 
 /** Largest absolute difference and the count of differing samples. */

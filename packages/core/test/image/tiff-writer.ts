@@ -1,16 +1,16 @@
 /**
  * A minimal baseline TIFF writer for tests (TIFF 6.0 §2–§8): one uncompressed strip, one sample per
- * pixel, 8 or 16 bits. Written independently of the decoder under test, so a decode bug cannot hide
+ * pixel, 8 or 16 bits unsigned or 32-bit float. Written independently of the decoder under test, so a decode bug cannot hide
  * behind a matching encoder bug.
  */
 export function writeGreyTiff(
   width: number,
   height: number,
-  samples: Uint8Array | Uint16Array,
+  samples: Uint8Array | Uint16Array | Float32Array,
   options: { bigEndian?: boolean; photometric?: 0 | 1 } = {},
 ): Buffer {
   const le = !options.bigEndian;
-  const bits = samples instanceof Uint16Array ? 16 : 8;
+  const bits = samples instanceof Float32Array ? 32 : samples instanceof Uint16Array ? 16 : 8;
   const dataBytes = width * height * (bits / 8);
   const entries: [tag: number, type: 3 | 4, value: number][] = [
     [256, 4, width],
@@ -23,6 +23,7 @@ export function writeGreyTiff(
     [278, 4, height],
     [279, 4, dataBytes],
   ];
+  if (bits === 32) entries.push([339, 3, 3]); // SampleFormat: IEEE floating point
   const ifdOffset = 8 + dataBytes + (dataBytes % 2); // word aligned
   const buf = Buffer.alloc(ifdOffset + 2 + entries.length * 12 + 4);
   buf.write(le ? 'II' : 'MM', 0, 'latin1');
@@ -31,7 +32,8 @@ export function writeGreyTiff(
   u16(42, 2);
   u32(ifdOffset, 4);
   for (let i = 0; i < samples.length; i++) {
-    if (bits === 16) u16(samples[i]!, 8 + 2 * i);
+    if (bits === 32) le ? buf.writeFloatLE(samples[i]!, 8 + 4 * i) : buf.writeFloatBE(samples[i]!, 8 + 4 * i);
+    else if (bits === 16) u16(samples[i]!, 8 + 2 * i);
     else buf[8 + i] = samples[i]!;
   }
   u16(entries.length, ifdOffset);

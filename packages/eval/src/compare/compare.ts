@@ -5,9 +5,9 @@
  * latency p50 / p95 at batch 1, throughput at batch 16, cold start (load + first inference) and
  * peak memory. A runtime that is absent, or fails, is listed with the reason and the run goes on.
  */
-import type { ImageBatch, LoadedModel } from '@affnet/core';
+import { quantile, rocAuc, type ImageBatch, type LoadedModel } from '@affnet/core';
 import type { RuntimeResult } from '../results/comparison.js';
-import { now, quantile, watchMemory } from './measure.js';
+import { now, watchMemory } from './measure.js';
 
 export interface RuntimeCandidate {
   id: string;
@@ -37,8 +37,6 @@ export interface CompareOptions {
   throughputBatch?: number;
   /** Timed runs at the throughput batch. @defaultValue 3 */
   throughputRuns?: number;
-  /** ROC-AUC from core metrics (injected so this module stays testable). */
-  auc(probabilities: readonly number[], truth: ReadonlyArray<0 | 1>): number;
   onProgress?(event: { runtime: string; stage: string }): void;
 }
 
@@ -102,7 +100,9 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
       mem.sample();
     }
     const seconds = (now() - t1) / 1000;
-    const auc = o.auc(probabilities, o.truth);
+    // NaN (one class only) is reported as null, not as a warning on stderr.
+    const auc = rocAuc(o.truth, probabilities, { onWarning: () => undefined });
+    const sorted = [...times].sort((a, b) => a - b);
     return {
       probabilities,
       result: {
@@ -110,7 +110,7 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
         available: true,
         reportedEngine: `${model.runtime.backend}/${model.runtime.engine}/${model.runtime.precision}`,
         auc: Number.isFinite(auc) ? auc : null,
-        latencyMs: { p50: quantile(times, 0.5), p95: quantile(times, 0.95), runs: times.length },
+        latencyMs: { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), runs: times.length },
         throughput: { imagesPerSecond: (o.throughputBatch * o.throughputRuns) / seconds, batch: o.throughputBatch, runs: o.throughputRuns },
         coldStartMs,
         peakRssDeltaMiB: mem.stop(),

@@ -13,16 +13,6 @@ export const MEMORY_METHOD =
   "peak = kernel high-water mark (getrusage maxRSS) when it rose during that window, otherwise the largest of RSS samples taken every 10 ms and after each call. " +
   'Includes native and WASM heaps, not GPU memory. Runtimes were measured one after another in one process.';
 
-/** Linear-interpolated quantile (Hyndman & Fan type 7, as numpy's default) of unsorted values. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
-}
-
 export interface MemoryWatch {
   /** Take a sample now (call after each inference: a long synchronous call starves the timer). */
   sample(): void;

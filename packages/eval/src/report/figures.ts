@@ -51,23 +51,37 @@ export function accuracyCurvesSpec(
 
 /** ROC curves: each fold thin, the fold mean thick black, the chance diagonal dotted. */
 export function rocSpec(points: CurvePoint[], architectures: string[], pathways: string[], folds: string[]): TopLevelSpec {
-  const series = [...folds, 'mean', 'chance'];
-  const colours = [...folds.map((_f, i) => ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'][i % 10]!), '#111111', '#999999'];
+  const series = [...folds, 'mean'];
+  const palette = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+  const colours = [...folds.map((_f, i) => palette[i % palette.length]!), '#111111'];
+  const axes = {
+    x: { field: 'x', type: 'quantitative', title: '1 − specificity', scale: { domain: [0, 1] } },
+    y: { field: 'y', type: 'quantitative', title: 'sensitivity', scale: { domain: [0, 1] } },
+  };
   return {
     data: { values: points },
     facet: facet(architectures, pathways),
     spec: {
       width: PANEL.height + 10,
       height: PANEL.height + 10,
-      mark: { type: 'line', interpolate: 'step-after', clip: true },
-      encoding: {
-        x: { field: 'x', type: 'quantitative', title: '1 − specificity', scale: { domain: [0, 1] } },
-        y: { field: 'y', type: 'quantitative', title: 'sensitivity', scale: { domain: [0, 1] } },
-        color: { field: 'series', type: 'nominal', title: 'curve', scale: { domain: series, range: colours } },
-        strokeWidth: { condition: { test: "datum.series === 'mean'", value: 2.6 }, value: 1.1 },
-        strokeDash: { condition: { test: "datum.series === 'chance'", value: [3, 3] }, value: [1, 0] },
-        order: { field: 'order', type: 'quantitative' },
-      },
+      layer: [
+        {
+          // The chance diagonal is a straight line; the ROC curves are step functions.
+          transform: [{ filter: "datum.series === 'chance'" }],
+          mark: { type: 'line', color: '#999999', strokeDash: [3, 3], strokeWidth: 1 },
+          encoding: { ...axes, order: { field: 'order', type: 'quantitative' } },
+        },
+        {
+          transform: [{ filter: "datum.series !== 'chance'" }],
+          mark: { type: 'line', interpolate: 'step-after', clip: true },
+          encoding: {
+            ...axes,
+            color: { field: 'series', type: 'nominal', title: 'curve', scale: { domain: series, range: colours } },
+            strokeWidth: { condition: { test: "datum.series === 'mean'", value: 2.6 }, value: 1.1 },
+            order: { field: 'order', type: 'quantitative' },
+          },
+        },
+      ],
     },
   } as TopLevelSpec;
 }
@@ -85,7 +99,7 @@ export function reliabilitySpec(
   const axes = {
     x: { field: 'predicted', type: 'quantitative', title: 'mean predicted probability', scale: { domain: [0, 1] } },
     y: { field: 'observed', type: 'quantitative', title: 'observed fraction positive', scale: { domain: [0, 1] } },
-  } as const;
+  };
   return {
     facet: { column: { field: 'pathway', type: 'nominal', title: null, sort: pathways } },
     data: { values: [...points, ...diagonal.map((d) => ({ ...d, architecture: 'perfect calibration', count: 0 }))] },

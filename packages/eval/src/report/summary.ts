@@ -23,6 +23,7 @@ import {
   type RocPoint,
 } from '@affnet/core';
 import type { CamCase, ExperimentResults, FoldRecord, HistoryEntry } from '../results/experiment.js';
+import { networkName } from './format.js';
 
 export interface SummaryOptions {
   /** Bootstrap resamples for confidence intervals. @defaultValue 1000 */
@@ -171,12 +172,12 @@ export function summariseExperiment(results: ExperimentResults, options: Summary
   for (const pathway of pathways) {
     const gs = groups.filter((g) => g.pathway === pathway);
     for (let i = 0; i < gs.length; i++)
-      for (let j = i + 1; j < gs.length; j++) comparisons.push(compare(`${pathway} pathway`, gs[i]!, gs[j]!, (g) => g.architecture, warnings));
+      for (let j = i + 1; j < gs.length; j++) comparisons.push(compare(`${pathway} pathway`, gs[i]!, gs[j]!, (g) => networkName(g.architecture), warnings));
   }
   if (pathways.length === 2) {
     for (const architecture of architectures) {
       const [a, b] = pathways.map((p) => groups.find((g) => g.architecture === architecture && g.pathway === p));
-      if (a && b) comparisons.push(compare(architecture, a, b, (g) => g.pathway, warnings));
+      if (a && b) comparisons.push(compare(networkName(architecture), a, b, (g) => g.pathway, warnings));
     }
   }
   const folds = Math.max(0, ...results.runs.map((r) => r.folds));

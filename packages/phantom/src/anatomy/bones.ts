@@ -69,10 +69,10 @@ export function boneParts(a: FemurAnatomy): BonePart[] {
     part('neck', 'proximal', add(neckBase(a), mul(nd, 0.55 * neckLen)), [0.5 * neckLen + 6 * r, 15.5 * r, 15.5 * r], 2.2 * r, basisFromAxis(nd)),
     part('head', 'proximal', head, [a.headRadius, a.headRadius, a.headRadius], 1.8 * r),
     // Pelvis around the hip joint: acetabular roof, ilium, ischium, superior pubic ramus.
-    part('acetabular-roof', 'pelvis', add(head, [-0.85 * a.headRadius, -4 * r, 0]), [11 * r, a.headRadius + 7 * r, a.headRadius + 3 * r], 2.5 * r),
-    part('ilium', 'pelvis', add(head, [-95 * r, -5 * r, -5 * r]), [80 * r, 58 * r, 9 * r], 2.4 * r, ilium),
-    part('ischium', 'pelvis', add(head, [42 * r, -22 * r, -16 * r]), [34 * r, 14 * r, 16 * r], 2 * r),
-    part('pubic-ramus', 'pelvis', add(head, [14 * r, -58 * r, 14 * r]), [38 * r, 10 * r, 10 * r], 2 * r, ramus),
+    part('acetabular-roof', 'pelvis', add(head, [-0.85 * a.headRadius, -4 * r, 0]), [11 * r, a.headRadius + 7 * r, a.headRadius + 3 * r], 3 * r),
+    part('ilium', 'pelvis', add(head, [-100 * r, -10 * r, -5 * r]), [95 * r, 70 * r, 7 * r], 1.4 * r, ilium),
+    part('ischium', 'pelvis', add(head, [42 * r, -22 * r, -16 * r]), [34 * r, 14 * r, 16 * r], 1.4 * r),
+    part('pubic-ramus', 'pelvis', add(head, [14 * r, -58 * r, 14 * r]), [38 * r, 10 * r, 10 * r], 1.4 * r, ramus),
     // Distal femur: metaphysis and the two condyles.
     part('distal-metaphysis', 'distal', [L - 70 * k, 0, -3 * w], [55 * k, 33 * w, 28 * w], 1.6 * w),
     part('lateral-condyle', 'distal', [L - 24 * k, 21 * w, -14 * w], [25 * k, 18 * w, 30 * w], 1.6 * w),

@@ -41,7 +41,7 @@ export const smooth = (x: number): number => {
 
 /** Outer radius of the shaft at s: the subtrochanteric widening and the distal metaphyseal flare. */
 export function outerRadius(a: FemurAnatomy, s: number): number {
-  return a.shaftRadius * (1 + 0.22 * smooth((110 - s) / 60) + 1.3 * smooth((s - (a.length - 170)) / 115));
+  return a.shaftRadius * (1 + 0.22 * smooth((110 - s) / 60) + 0.9 * smooth((s - (a.length - 170)) / 115));
 }
 
 /** Cortical thickness at s: thickest in the diaphysis, thin at the metaphyses. */
@@ -67,7 +67,7 @@ export function thighSection(a: FemurAnatomy, s: number): { halfWidth: number; h
   const trunk = smooth((10 - s) / 70);
   const knee = smooth((s - (a.length - 140)) / 130);
   const halfWidth = a.thighHalfWidth * (1 + 0.12 * smooth((120 - s) / 100) - 0.32 * knee) * (1 - trunk) + 260 * trunk;
-  const halfDepth = a.thighHalfDepth * (1 - 0.2 * knee) * (1 - trunk) + 150 * trunk;
+  const halfDepth = a.thighHalfDepth * (1 - 0.2 * knee) * (1 - trunk) + 115 * trunk;
   return {
     halfWidth,
     halfDepth,

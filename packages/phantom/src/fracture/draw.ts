@@ -79,7 +79,8 @@ export function drawFracture(rng: Rng, label: FractureLabel, d: number, femurLen
   const pieces: ComminutionPiece[] = [];
   if (chance(rng, r.butterflyShare)) pieces.push(drawPiece(rng, 'butterfly', shaftRadius));
   if (chance(rng, r.chipShare)) pieces.push(drawPiece(rng, 'chip', shaftRadius));
-  const energy = label === 'NFF' ? 1 : 0.6;
+  // AFF are low-energy fractures: less displacement than high-energy NFF.
+  const energy = label === 'NFF' ? 1 : 0.4;
   return {
     label,
     region: subtrochanteric ? 'subtrochanteric' : 'diaphysis',
@@ -89,7 +90,7 @@ export function drawFracture(rng: Rng, label: FractureLabel, d: number, femurLen
     gap: rng.uniform(0.6, 2),
     beak: {
       height: hasBeak ? rng.uniform(r.beakHeight[0], r.beakHeight[1]) : 0,
-      halfLength: rng.uniform(8, 18),
+      halfLength: rng.uniform(10, 20),
     },
     medialSpike: chance(rng, r.spikeShare)
       ? { angle: rng.uniform(40, 65), towardsProximal: chance(rng, 0.5) }

@@ -52,7 +52,7 @@ export async function decodeFrame(syntax: TransferSyntax, data: Uint8Array, pm: 
     case 'jpeg-extended': {
       const precision = jpegPrecision(data);
       if (precision === 8) return decodeWithWasm('libjpeg-turbo', data, file);
-      if (precision === 12) return decodeJpegDct(data, file);
+      if (precision === 12) return decodeJpegDct(data, file, { width: pm.columns, height: pm.rows });
       throw new AffnetError('E_DICOM_PIXEL_DATA', `JPEG codestream has sample precision ${precision ?? 'unknown'}; valid for ${syntax.name}: 8, 12`, {
         file,
       });

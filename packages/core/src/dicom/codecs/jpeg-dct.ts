@@ -98,7 +98,7 @@ function extend(v: number, s: number): number {
 }
 
 /** Decodes a single-component sequential Huffman JPEG of precision 8 or 12. */
-export function decodeJpegDct(data: Uint8Array, file: string): DecodedFrame {
+export function decodeJpegDct(data: Uint8Array, file: string, expected?: { width: number; height: number }): DecodedFrame {
   const fail = (m: string, code: 'E_DICOM_PIXEL_DATA' | 'E_IMAGE_UNSUPPORTED' = 'E_DICOM_PIXEL_DATA') =>
     new AffnetError(code, `JPEG: ${m}`, { file });
   if (data[0] !== 0xff || data[1] !== 0xd8) throw fail('no start-of-image marker (FFD8)');
@@ -152,6 +152,9 @@ export function decodeJpegDct(data: Uint8Array, file: string): DecodedFrame {
       if (components !== 1) throw fail(`${components} components; only single-component (grey) DCT JPEG is decoded here`, 'E_IMAGE_UNSUPPORTED');
       frame = { precision, height: u16(seg + 1), width: u16(seg + 3), tq: data[seg + 8]! };
       if (frame.width === 0 || frame.height === 0) throw fail('frame header has a zero dimension (DNL is not supported)', 'E_IMAGE_UNSUPPORTED');
+      if (expected && (frame.width !== expected.width || frame.height !== expected.height)) {
+        throw fail(`codestream is ${frame.width}x${frame.height} but the header says ${expected.width}x${expected.height}`);
+      }
     } else if ((marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xcc) {
       throw fail(`frame type FF${marker.toString(16).toUpperCase()} (progressive, lossless or arithmetic) is not sequential Huffman DCT`, 'E_IMAGE_UNSUPPORTED');
     } else if (marker === 0xda) {

@@ -19,8 +19,9 @@ const FIX_2_053119869 = 16819;
 const FIX_2_562915447 = 20995;
 const FIX_3_072711026 = 25172;
 
-function descale(x: number, n: number): number {
-  return Math.floor((x + 2 ** (n - 1)) / 2 ** n);
+/** libjpeg's DESCALE (round half up, arithmetic shift), exact in doubles: scaling by 2^−n is exact. */
+function descale(x: number, half: number, inv: number): number {
+  return Math.floor((x + half) * inv);
 }
 
 /**
@@ -39,88 +40,88 @@ export function idctIslow(
   maxHeight: number,
 ): void {
   const pass1 = precision === 8 ? 2 : 1;
+  const s1 = CONST_BITS - pass1;
+  const h1 = 2 ** (s1 - 1);
+  const i1 = 2 ** -s1;
+  const s2 = CONST_BITS + pass1 + 3;
+  const h2 = 2 ** (s2 - 1);
+  const i2 = 2 ** -s2;
   const n = 2 ** precision;
   const center = n / 2;
   const mask = 4 * n - 1;
-  for (let c = 0; c < 8; c++) {
-    if (block[8 + c] === 0 && block[16 + c] === 0 && block[24 + c] === 0 && block[32 + c] === 0 && block[40 + c] === 0 && block[48 + c] === 0 && block[56 + c] === 0) {
-      const dc = block[c]! * 2 ** pass1;
-      for (let r = 0; r < 8; r++) ws[8 * r + c] = dc;
-      continue;
-    }
-    let z2 = block[16 + c]!;
-    let z3 = block[48 + c]!;
-    let z1 = (z2 + z3) * FIX_0_541196100;
-    let tmp2 = z1 + z3 * -FIX_1_847759065;
-    let tmp3 = z1 + z2 * FIX_0_765366865;
-    z2 = block[c]!;
-    z3 = block[32 + c]!;
-    let tmp0 = (z2 + z3) * 2 ** CONST_BITS;
-    let tmp1 = (z2 - z3) * 2 ** CONST_BITS;
-    const tmp10 = tmp0 + tmp3;
-    const tmp13 = tmp0 - tmp3;
-    const tmp11 = tmp1 + tmp2;
-    const tmp12 = tmp1 - tmp2;
-    tmp0 = block[56 + c]!;
-    tmp1 = block[40 + c]!;
-    tmp2 = block[24 + c]!;
-    tmp3 = block[8 + c]!;
-    [tmp0, tmp1, tmp2, tmp3] = odd(tmp0, tmp1, tmp2, tmp3);
-    const s = CONST_BITS - pass1;
-    ws[c] = descale(tmp10 + tmp3, s);
-    ws[56 + c] = descale(tmp10 - tmp3, s);
-    ws[8 + c] = descale(tmp11 + tmp2, s);
-    ws[48 + c] = descale(tmp11 - tmp2, s);
-    ws[16 + c] = descale(tmp12 + tmp1, s);
-    ws[40 + c] = descale(tmp12 - tmp1, s);
-    ws[24 + c] = descale(tmp13 + tmp0, s);
-    ws[32 + c] = descale(tmp13 - tmp0, s);
-  }
-  const s2 = CONST_BITS + pass1 + 3;
   const limit = (v: number): number => {
-    let d = descale(v, s2) & mask; // two's complement wrap, as RANGE_MASK does
+    let d = descale(v, h2, i2) & mask; // two's complement wrap, as RANGE_MASK does
     if (d >= 2 * n) d -= 4 * n;
     const y = d + center;
     return y < 0 ? 0 : y >= n ? n - 1 : y;
   };
-  const rowsOut = Math.min(8, maxHeight);
-  for (let r = 0; r < rowsOut; r++) {
-    const w = 8 * r;
-    let z2 = ws[w + 2]!;
-    let z3 = ws[w + 6]!;
-    let z1 = (z2 + z3) * FIX_0_541196100;
-    let tmp2 = z1 + z3 * -FIX_1_847759065;
-    let tmp3 = z1 + z2 * FIX_0_765366865;
-    let tmp0 = (ws[w]! + ws[w + 4]!) * 2 ** CONST_BITS;
-    let tmp1 = (ws[w]! - ws[w + 4]!) * 2 ** CONST_BITS;
-    const tmp10 = tmp0 + tmp3;
-    const tmp13 = tmp0 - tmp3;
-    const tmp11 = tmp1 + tmp2;
-    const tmp12 = tmp1 - tmp2;
-    [tmp0, tmp1, tmp2, tmp3] = odd(ws[w + 7]!, ws[w + 5]!, ws[w + 3]!, ws[w + 1]!);
-    const vals = [tmp10 + tmp3, tmp11 + tmp2, tmp12 + tmp1, tmp13 + tmp0, tmp13 - tmp0, tmp12 - tmp1, tmp11 - tmp2, tmp10 - tmp3];
-    const o = offset + r * stride;
-    const cols = Math.min(8, maxWidth);
-    for (let c = 0; c < cols; c++) out[o + c] = limit(vals[c]!);
+  // Pass 1 (columns, input → ws) and pass 2 (rows, ws → out) share one butterfly; `pass` selects the
+  // strides and the output step. Written out without temporary arrays: this is the decoder's hot loop.
+  for (let pass = 0; pass < 2; pass++) {
+    const src = pass === 0 ? block : ws;
+    const lines = pass === 0 ? 8 : Math.min(8, maxHeight);
+    for (let l = 0; l < lines; l++) {
+      // element k of this line: pass 0 reads column l (stride 8), pass 1 reads row l (stride 1)
+      const base = pass === 0 ? l : 8 * l;
+      const st = pass === 0 ? 8 : 1;
+      const x0 = src[base]!;
+      const x1 = src[base + st]!;
+      const x2 = src[base + 2 * st]!;
+      const x3 = src[base + 3 * st]!;
+      const x4 = src[base + 4 * st]!;
+      const x5 = src[base + 5 * st]!;
+      const x6 = src[base + 6 * st]!;
+      const x7 = src[base + 7 * st]!;
+      if (pass === 0 && x1 === 0 && x2 === 0 && x3 === 0 && x4 === 0 && x5 === 0 && x6 === 0 && x7 === 0) {
+        const dc = x0 * 2 ** pass1;
+        for (let r = 0; r < 8; r++) ws[8 * r + l] = dc;
+        continue;
+      }
+      // Even part
+      let z1 = (x2 + x6) * FIX_0_541196100;
+      const e2 = z1 + x6 * -FIX_1_847759065;
+      const e3 = z1 + x2 * FIX_0_765366865;
+      const e0 = (x0 + x4) * 2 ** CONST_BITS;
+      const e1 = (x0 - x4) * 2 ** CONST_BITS;
+      const t10 = e0 + e3;
+      const t13 = e0 - e3;
+      const t11 = e1 + e2;
+      const t12 = e1 - e2;
+      // Odd part (tmp0..tmp3 = x7, x5, x3, x1)
+      z1 = x7 + x1;
+      let z2 = x5 + x3;
+      let z3 = x7 + x3;
+      let z4 = x5 + x1;
+      const z5 = (z3 + z4) * FIX_1_175875602;
+      z1 *= -FIX_0_899976223;
+      z2 *= -FIX_2_562915447;
+      z3 = z3 * -FIX_1_961570560 + z5;
+      z4 = z4 * -FIX_0_390180644 + z5;
+      const o0 = x7 * FIX_0_298631336 + z1 + z3;
+      const o1 = x5 * FIX_2_053119869 + z2 + z4;
+      const o2 = x3 * FIX_3_072711026 + z2 + z3;
+      const o3 = x1 * FIX_1_501321110 + z1 + z4;
+      if (pass === 0) {
+        ws[l] = descale(t10 + o3, h1, i1);
+        ws[56 + l] = descale(t10 - o3, h1, i1);
+        ws[8 + l] = descale(t11 + o2, h1, i1);
+        ws[48 + l] = descale(t11 - o2, h1, i1);
+        ws[16 + l] = descale(t12 + o1, h1, i1);
+        ws[40 + l] = descale(t12 - o1, h1, i1);
+        ws[24 + l] = descale(t13 + o0, h1, i1);
+        ws[32 + l] = descale(t13 - o0, h1, i1);
+      } else {
+        const o = offset + l * stride;
+        const cols = Math.min(8, maxWidth);
+        out[o] = limit(t10 + o3);
+        if (cols > 1) out[o + 1] = limit(t11 + o2);
+        if (cols > 2) out[o + 2] = limit(t12 + o1);
+        if (cols > 3) out[o + 3] = limit(t13 + o0);
+        if (cols > 4) out[o + 4] = limit(t13 - o0);
+        if (cols > 5) out[o + 5] = limit(t12 - o1);
+        if (cols > 6) out[o + 6] = limit(t11 - o2);
+        if (cols > 7) out[o + 7] = limit(t10 - o3);
+      }
+    }
   }
-}
-
-/** The odd part shared by both passes of jidctint.c. */
-function odd(t0: number, t1: number, t2: number, t3: number): [number, number, number, number] {
-  let z1 = t0 + t3;
-  let z2 = t1 + t2;
-  let z3 = t0 + t2;
-  let z4 = t1 + t3;
-  const z5 = (z3 + z4) * FIX_1_175875602;
-  t0 *= FIX_0_298631336;
-  t1 *= FIX_2_053119869;
-  t2 *= FIX_3_072711026;
-  t3 *= FIX_1_501321110;
-  z1 *= -FIX_0_899976223;
-  z2 *= -FIX_2_562915447;
-  z3 *= -FIX_1_961570560;
-  z4 *= -FIX_0_390180644;
-  z3 += z5;
-  z4 += z5;
-  return [t0 + z1 + z3, t1 + z2 + z4, t2 + z2 + z3, t3 + z1 + z4];
 }

@@ -50,7 +50,7 @@ export function decodeRle(
   for (let s = 0; s < segments; s++) {
     const start = offsets[s]!;
     const end = offsets[s + 1]!;
-    if (start < 64 || start > end || end > data.length) throw fail(`segment ${s + 1} offset ${start} is outside the frame`);
+    if (start < 64 || start > end || end > data.length) throw fail(`segment ${s + 1} (bytes ${start}..${end}) lies outside the ${data.length}-byte frame`);
     plane.fill(0);
     const got = decodeSegment(data, start, end, plane);
     if (got < pixels) throw fail(`segment ${s + 1} decodes to ${Math.max(got, 0)} bytes; ${pixels} expected`);

@@ -61,6 +61,13 @@ export async function decodeWithWasm(name: WasmCodecName, data: Uint8Array, file
     decoder.getEncodedBuffer(data.length).set(data);
     decoder.decode();
     const info = decoder.getFrameInfo();
+    if (name === 'openjpeg' && info.isSigned && info.bitsPerSample <= 8) {
+      // This OpenJPEG build writes 8-bit samples through an unsigned byte buffer, clamping negatives
+      // to 0: refuse rather than return a wrong image.
+      throw new AffnetError('E_IMAGE_UNSUPPORTED', 'JPEG 2000 with signed samples of 8 bits or fewer is not supported by the OpenJPEG build', {
+        file,
+      });
+    }
     const raw = decoder.getDecodedBuffer();
     const bytesPerSample = info.bitsPerSample <= 8 ? 1 : 2;
     const count = info.width * info.height * info.componentCount;
@@ -82,6 +89,7 @@ export async function decodeWithWasm(name: WasmCodecName, data: Uint8Array, file
       samples,
     };
   } catch (e) {
+    if (e instanceof AffnetError) throw e;
     if ((e instanceof Error && e.name === 'RuntimeError') || /abort/i.test(describe(e))) modules.delete(name);
     throw new AffnetError('E_DICOM_PIXEL_DATA', `${name} cannot decode the pixel data (${describe(e)})`, { file, cause: e });
   } finally {

@@ -1,0 +1,37 @@
+/**
+ * The cache key of an export: a SHA-256 over everything that changes the written bytes — exporter
+ * version, architecture, input size, labels, export options, the weights (names, shapes, values)
+ * and, for int8, the calibration images.
+ */
+import { createHash } from 'node:crypto';
+import type { ModelBundle } from '@affnet/core';
+import { EXPORTER_VERSION } from './exporter.js';
+import type { ModelExportOptions } from './precision.js';
+
+/** SHA-256 of the weights alone, in name order (hex). */
+export function weightsHash(weights: ModelBundle['weights']): string {
+  const h = createHash('sha256');
+  for (const name of [...weights.keys()].sort()) {
+    const w = weights.get(name)!;
+    h.update(`${name}[${w.shape.join(',')}]`);
+    h.update(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength));
+  }
+  return h.digest('hex');
+}
+
+export function exportCacheKey(bundle: ModelBundle, options: ModelExportOptions = {}): string {
+  const m = bundle.manifest;
+  const { quantization, ...rest } = options;
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ v: EXPORTER_VERSION, a: m.architecture, s: m.inputSize, l: m.labels, p: m.positiveLabel, o: rest }));
+  h.update(weightsHash(bundle.weights));
+  if (quantization) {
+    const { calibration, ...q } = quantization;
+    h.update(JSON.stringify(q));
+    for (const b of calibration) {
+      h.update(`[${b.shape.join(',')}]`);
+      h.update(new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+    }
+  }
+  return h.digest('hex').slice(0, 32);
+}

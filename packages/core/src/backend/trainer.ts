@@ -1,0 +1,175 @@
+/**
+ * The backend-neutral training contract. A backend package (today @affnet/backend-tfjs) implements
+ * {@link Trainer}; the CLI and the cross-validation runner program against this file only.
+ *
+ * Images arrive already preprocessed (decode → pathway → normalise, all in core): a trainer asks a
+ * {@link LabelledImages} source for each sample and never preprocesses itself. All randomness (data
+ * order, augmentation draws, initial weights) comes from core's seeded `createRng`, so a run is
+ * reproducible from `seed`, and a run resumed from a checkpoint ends with the weights an
+ * uninterrupted run would have reached.
+ */
+import type { Rng } from '../augment/rng.js';
+import type { ModelBundle, PathwayName } from '../bundle/types.js';
+import type { Architecture } from '../models/graph.js';
+import type { ImageBatch, RuntimeInfo } from './types.js';
+
+/**
+ * - `full`: fine-tune every layer.
+ * - `frozen-trunk`: keep the convolutional trunk fixed, compute each image's pooled trunk features
+ *   once (once per augmentation draw when augmenting) and train the dense head only — fast on a CPU.
+ * - `top-blocks`: fine-tune the last `topBlocks` blocks of `NetworkGraph.blocks` (the head counts as
+ *   one); the frozen layers run in inference mode (batch-norm statistics fixed), as in Keras.
+ */
+export type TrainMode = 'full' | 'frozen-trunk' | 'top-blocks';
+export const TRAIN_MODES: readonly TrainMode[] = ['full', 'frozen-trunk', 'top-blocks'];
+
+export type OptimizerName = 'sgd' | 'adam' | 'rmsprop';
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'rmsprop'];
+
+export interface TrainingPreset {
+  optimizer: OptimizerName;
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+}
+
+/**
+ * The reference study's settings (Zdolsek et al., Acta Orthopaedica 2021, Methods): batch size 5 and
+ * learning rate 1e-5 for all; ResNet50 with Adam for 100 epochs, InceptionV3 with RMSprop for 100,
+ * VGG19 with SGD for 200. The other ResNet depths use ResNet50's.
+ */
+export const TRAINING_PRESETS: Readonly<Record<'vgg19' | 'inception_v3' | 'resnet50', TrainingPreset>> = {
+  resnet50: { optimizer: 'adam', learningRate: 1e-5, epochs: 100, batchSize: 5 },
+  inception_v3: { optimizer: 'rmsprop', learningRate: 1e-5, epochs: 100, batchSize: 5 },
+  vgg19: { optimizer: 'sgd', learningRate: 1e-5, epochs: 200, batchSize: 5 },
+};
+
+/** What a source is told when asked for one sample. */
+export interface SampleContext {
+  /** Index of the sample in `samples`. */
+  index: number;
+  /** Zero-based epoch (−1 while features are cached before training). */
+  epoch: number;
+  /** Which augmentation draw this is (frozen-trunk caching asks for draws 0 … augmentDraws−1). */
+  draw: number;
+  /** Apply random augmentation (training data with `augment: true`); false for validation. */
+  augment: boolean;
+  /** The generator to draw augmentation from; seeded per (seed, epoch or draw, index). */
+  rng: Rng;
+}
+
+/**
+ * Labelled images for training or validation: a list of samples (file names, manifest rows, indices
+ * into an in-memory batch …) and a callback that returns one preprocessed image.
+ */
+export interface LabelledImages<S = unknown> {
+  samples: readonly S[];
+  /** Class index of each sample (index into the bundle's `labels`). */
+  labels: readonly number[];
+  /** The preprocessed image of one sample, [1, N, N, 3] NHWC (core `preprocess` output). */
+  load(sample: S, context: SampleContext): ImageBatch | Promise<ImageBatch>;
+  /** A short, non-identifying name for errors and failure lists (never patient data). */
+  describe?(sample: S, index: number): string;
+}
+
+export interface EarlyStoppingOptions {
+  /** Epochs without an improvement of the validation loss before stopping. */
+  patience: number;
+  /** Smallest decrease that counts as an improvement. @defaultValue 0 */
+  minDelta?: number;
+  /** Return (and save) the weights of the best epoch rather than the last. @defaultValue true */
+  restoreBest?: boolean;
+}
+
+/** One epoch of training history (for accuracy / loss plots). */
+export interface EpochRecord {
+  /** 1-based. */
+  epoch: number;
+  /** Mean (class-weighted) cross-entropy over the training batches. */
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** ROC AUC of the positive label on the validation set (NaN when it holds one class). */
+  valAuc?: number;
+  seconds: number;
+}
+
+export type TrainPhase = 'features' | 'train' | 'validate' | 'epoch' | 'checkpoint';
+
+export interface TrainProgress {
+  phase: TrainPhase;
+  /** 1-based epoch (0 while caching features). */
+  epoch: number;
+  epochs: number;
+  /** Units done and total in this phase (batches, or images while caching features). */
+  done: number;
+  total: number;
+  /** Running mean training loss in the current epoch. */
+  loss?: number;
+  /** The finished epoch (phase `epoch`). */
+  record?: EpochRecord;
+}
+
+export interface TrainOptions<S = unknown> {
+  architecture: Architecture;
+  /** Start from these weights (an ImageNet import, an earlier training). Its architecture must match. */
+  bundle?: ModelBundle;
+  /** Without `bundle`: seeded Keras-default initial weights (`initWeights`). */
+  init?: { seed?: number };
+  /** Input side N. @defaultValue the bundle's, else 256 */
+  inputSize?: number;
+  /** Class names in output order. @defaultValue the bundle's, else core's DEFAULT_LABELS */
+  labels?: string[];
+  positiveLabel?: string;
+  /** Pathway recorded in the trained bundle. @defaultValue the bundle's, else "automated" */
+  pathway?: PathwayName;
+  train: LabelledImages<S>;
+  validation?: LabelledImages<S>;
+  /** @defaultValue "full" */
+  mode?: TrainMode;
+  /** `top-blocks` mode: how many blocks from the output end to train (the head is one). */
+  topBlocks?: number;
+  /** @defaultValue the preset's */
+  epochs?: number;
+  batchSize?: number;
+  optimizer?: OptimizerName;
+  learningRate?: number;
+  /** Weight of each class in the loss (Keras `class_weight`), or "balanced" (n / (k · n_class)). */
+  classWeights?: readonly number[] | 'balanced';
+  /** Ask the source for augmented training images. @defaultValue false */
+  augment?: boolean;
+  /** `frozen-trunk` with augmentation: feature draws cached per image, used in turn. @defaultValue 1 */
+  augmentDraws?: number;
+  earlyStopping?: EarlyStoppingOptions;
+  /** Folder for a checkpoint after every epoch (bundle + optimizer state + epoch + rng state). */
+  checkpointDir?: string;
+  /** Continue from the checkpoint in `checkpointDir` when there is one. @defaultValue true */
+  resume?: boolean;
+  onProgress?: (progress: TrainProgress) => void;
+  /** Seed of data order, augmentation and (without a bundle) initial weights. @defaultValue 0 */
+  seed?: number;
+  /** Stops after the current epoch (its checkpoint is written): an orderly "kill". */
+  signal?: AbortSignal;
+  /** Program name written into the bundle's provenance. @defaultValue the backend's */
+  tool?: string;
+  /** Backend-specific options (engine choice …). */
+  backendOptions?: Record<string, unknown>;
+}
+
+export interface TrainResult {
+  /** The trained weights (the best epoch's with early stopping and `restoreBest`). */
+  bundle: ModelBundle;
+  history: EpochRecord[];
+  /** 1-based epoch whose weights are in `bundle`. */
+  bestEpoch: number;
+  stopReason: 'completed' | 'early-stopping' | 'aborted';
+  /** The epoch the run resumed after (0 for a fresh run). */
+  resumedFrom: number;
+  runtime: RuntimeInfo;
+}
+
+export interface Trainer {
+  readonly name: string;
+  train<S>(options: TrainOptions<S>): Promise<TrainResult>;
+}

@@ -1,0 +1,112 @@
+/**
+ * The images of a manifest, read once and preprocessed once per pathway (core `readRadiograph` and
+ * `preprocess`), held in memory for every network and fold of a cross-validation. An image that
+ * cannot be read or preprocessed (corrupt file, missing clicks for the intervention pathway) is
+ * recorded as a failure with the reason and left out; the run goes on.
+ */
+import {
+  AffnetError,
+  manifestTargets,
+  preprocess,
+  readRadiograph,
+  type Affine,
+  type Manifest,
+  type PathwayName,
+  type PreprocessingSpec,
+  type Radiograph,
+} from '@affnet/core';
+
+export interface PreparedImage {
+  /** Index of the item in the manifest. */
+  index: number;
+  /** The path as written in the manifest. */
+  id: string;
+  /** Absolute path. */
+  path: string;
+  patientId: string;
+  label: string;
+  truth: 0 | 1;
+  /** NHWC [N, N, 3] network input. */
+  data: Float32Array;
+  /** Original → input transform of the pathway. */
+  transform: Affine;
+}
+
+export interface PreparedSet {
+  pathway: PathwayName;
+  spec: PreprocessingSpec;
+  /** Per manifest item; undefined where it failed. */
+  images: Array<PreparedImage | undefined>;
+  failures: Array<{ index: number; id: string; reason: string }>;
+}
+
+export interface PrepareOptions {
+  onProgress?(done: number, total: number): void;
+  /** Reads an image; core `readRadiograph` by default (DICOM or raster). */
+  read?(path: string): Promise<Radiograph>;
+}
+
+/** The preprocessing spec a bundle of this run will carry. */
+export function pathwaySpec(pathway: PathwayName, inputSize: number, cropFraction?: number): PreprocessingSpec {
+  return { pathway, inputSize, normalisation: 'zscore', ...(pathway === 'intervention' && cropFraction !== undefined ? { cropFraction } : {}) };
+}
+
+function reason(e: unknown): string {
+  return e instanceof AffnetError ? `[${e.code}] ${e.message}` : e instanceof Error ? e.message : String(e);
+}
+
+/** Key of a prepared set: pathway and input size. */
+export function specKey(spec: Pick<PreprocessingSpec, 'pathway' | 'inputSize'>): string {
+  return `${spec.pathway}@${spec.inputSize}`;
+}
+
+/** Read every image once and preprocess it for each spec (pathway × input size). */
+export async function prepareImages(manifest: Manifest, specs: readonly PreprocessingSpec[], options: PrepareOptions = {}): Promise<Map<string, PreparedSet>> {
+  const read = options.read ?? ((p: string) => readRadiograph(p));
+  const targets = manifestTargets(manifest);
+  const sets = new Map<string, PreparedSet>(specs.map((spec) => [specKey(spec), { pathway: spec.pathway, spec, images: [], failures: [] }]));
+  const items = manifest.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    let radiograph: Radiograph | undefined;
+    let readError: string | undefined;
+    try {
+      radiograph = await read(item.path);
+    } catch (e) {
+      readError = reason(e);
+    }
+    for (const set of sets.values()) {
+      if (!radiograph) {
+        set.images.push(undefined);
+        set.failures.push({ index: i, id: item.pathAsWritten, reason: readError! });
+        continue;
+      }
+      try {
+        const p = preprocess(radiograph, set.spec, item.clicks ? { clicks: item.clicks } : {});
+        set.images.push({
+          index: i,
+          id: item.pathAsWritten,
+          path: item.path,
+          patientId: item.patientId,
+          label: item.label,
+          truth: targets[i] as 0 | 1,
+          data: p.data,
+          transform: p.transform,
+        });
+      } catch (e) {
+        set.images.push(undefined);
+        set.failures.push({ index: i, id: item.pathAsWritten, reason: reason(e) });
+      }
+    }
+    options.onProgress?.(i + 1, items.length);
+  }
+  return sets;
+}
+
+/** Stack images into one NHWC batch. */
+export function stack(images: readonly PreparedImage[], inputSize: number): { data: Float32Array; shape: [number, number, number, number] } {
+  const per = inputSize * inputSize * 3;
+  const data = new Float32Array(images.length * per);
+  images.forEach((img, i) => data.set(img.data, i * per));
+  return { data, shape: [images.length, inputSize, inputSize, 3] };
+}

@@ -1,0 +1,247 @@
+/**
+ * The cross-validation runner (the reference study's protocol, Zdolsek et al. 2021): for each
+ * architecture × pathway, K-fold CV stratified by class and grouped by patient (core
+ * `patientKFold`, seeded); each fold trains on the other K − 1 folds through the backend-neutral
+ * `Trainer` contract and is tested on its held-out images (probabilities, CAM gallery, CAM quality).
+ * The held-out fold is passed to the trainer as validation data for the accuracy-vs-epoch curves
+ * only: no early stopping or model choice looks at it.
+ *
+ * Resumable: each finished fold is written atomically with a hash of its settings (fold-store.ts);
+ * a rerun with the same settings reuses finished folds, and the trainer's per-epoch checkpoints
+ * resume a fold that was interrupted. Seeded: same seed, same folds, same results.
+ */
+import { rmSync } from 'node:fs';
+import {
+  patientKFold,
+  writeBundle,
+  type Architecture,
+  type InferenceBackend,
+  type LoadOptions,
+  type Manifest,
+  type ModelBundle,
+  type OptimizerName,
+  type PathwayName,
+  type Point,
+  type Radiograph,
+  type TrainMode,
+  type Trainer,
+  type TrainProgress,
+} from '@affnet/core';
+import { writeJsonAtomic } from '../results/io.js';
+import { EXPERIMENT_SCHEMA, EXPERIMENT_VERSION, type ExperimentResults, type FoldRecord } from '../results/experiment.js';
+import { pathwaySpec, prepareImages, specKey, type PreparedImage } from './dataset.js';
+import { evaluateFold } from './evaluate-fold.js';
+import { configHash, foldKey, FoldStore } from './fold-store.js';
+import { labelledImages } from './sources.js';
+
+export interface TrainingSettings {
+  mode: TrainMode;
+  /** Unset: the trainer's preset for the architecture (the reference study's). */
+  epochs?: number;
+  batchSize?: number;
+  optimizer?: OptimizerName;
+  learningRate?: number;
+  classWeights?: readonly number[] | 'balanced';
+  augment?: boolean;
+  augmentDraws?: number;
+  topBlocks?: number;
+}
+
+export type CvEvent =
+  | { type: 'prepare'; done: number; total: number }
+  | { type: 'fold-start' | 'fold-resumed'; key: string; index: number; total: number }
+  | { type: 'train'; key: string; progress: TrainProgress }
+  | { type: 'fold-done'; key: string; index: number; total: number; accuracy: number; seconds: number };
+
+export interface CvOptions {
+  manifest: Manifest;
+  /** How the manifest is named in the results (its path). */
+  manifestName: string;
+  outDir: string;
+  architectures: Architecture[];
+  pathways: PathwayName[];
+  /** @defaultValue 5 */
+  folds?: number;
+  /** @defaultValue 0 */
+  seed?: number;
+  /** Network input side per architecture (InceptionV3 needs ≥ 75). */
+  inputSize: number | Partial<Record<Architecture, number>>;
+  /** Intervention crop as a fraction of the padded side (core default when unset). */
+  cropFraction?: number;
+  training: TrainingSettings;
+  trainer: Trainer;
+  /** Runs the held-out folds (the same backend as the trainer, e.g. tfjs). */
+  backend: InferenceBackend;
+  loadOptions?: LoadOptions;
+  /** Options the trainer passes to its backend (engine choice …). */
+  backendOptions?: Record<string, unknown>;
+  /** Starting weights per architecture (e.g. ImageNet); undefined → seeded random initialisation. */
+  initialWeights?(architecture: Architecture, inputSize: number): Promise<{ bundle: ModelBundle; description: string } | undefined>;
+  /** CAM overlays per fold for the gallery. @defaultValue 4 */
+  galleryPerFold?: number;
+  /** CAM quality against ground-truth regions (phantom cohorts). */
+  camQuality?: { regionOf(image: PreparedImage): Promise<Point[] | undefined>; tolerancePx?: number; steps?: number; maxImages?: number };
+  /** Keep each fold's trained bundle under OUT/bundles. @defaultValue false */
+  keepBundles?: boolean;
+  /** Stops before the next fold (and the trainer after its current epoch): an orderly kill. */
+  signal?: AbortSignal;
+  onEvent?(event: CvEvent): void;
+  read?(path: string): Promise<Radiograph>;
+  /** @defaultValue "affnet" */
+  tool?: string;
+}
+
+export interface CvOutcome {
+  /** Undefined when the run was stopped before every fold finished. */
+  results?: ExperimentResults;
+  resultsFile?: string;
+  computed: number;
+  resumed: number;
+  total: number;
+}
+
+function sizeOf(o: CvOptions, a: Architecture): number {
+  return typeof o.inputSize === 'number' ? o.inputSize : (o.inputSize[a] ?? 256);
+}
+
+export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
+  const k = o.folds ?? 5;
+  const seed = o.seed ?? 0;
+  const store = new FoldStore(o.outDir);
+  const { manifest } = o;
+  const split = patientKFold(manifest, { k, seed });
+  const specs = [...new Map(o.architectures.flatMap((a) => o.pathways.map((p) => pathwaySpec(p, sizeOf(o, a), o.cropFraction))).map((s) => [specKey(s), s])).values()];
+  const sets = await prepareImages(manifest, specs, { onProgress: (done, total) => o.onEvent?.({ type: 'prepare', done, total }), ...(o.read ? { read: o.read } : {}) });
+  const manifestHash = configHash(manifest.items.map((i) => [i.pathAsWritten, i.label, i.patientId, i.clicks ?? null]));
+  const total = o.architectures.length * o.pathways.length * k;
+  const runs: FoldRecord[] = [];
+  const initialisation: Record<string, string> = {};
+  let computed = 0;
+  let resumed = 0;
+  let index = 0;
+
+  for (const architecture of o.architectures) {
+    const N = sizeOf(o, architecture);
+    const init = await o.initialWeights?.(architecture, N);
+    initialisation[architecture] = init?.description ?? `random (seeded ${seed})`;
+    for (const pathway of o.pathways) {
+      const spec = pathwaySpec(pathway, N, o.cropFraction);
+      const set = sets.get(specKey(spec))!;
+      for (const fold of split.folds) {
+        index++;
+        const key = foldKey(architecture, pathway, fold.id);
+        const hash = configHash({ manifestHash, architecture, pathway, fold: fold.id, k, seed, spec, training: o.training, init: initialisation[architecture], cam: { g: o.galleryPerFold ?? 4, q: o.camQuality ? [o.camQuality.tolerancePx, o.camQuality.steps, o.camQuality.maxImages] : null } });
+        const done = store.load(key, hash);
+        if (done) {
+          runs.push(done);
+          resumed++;
+          o.onEvent?.({ type: 'fold-resumed', key, index, total });
+          continue;
+        }
+        if (o.signal?.aborted) return { computed, resumed, total };
+        o.onEvent?.({ type: 'fold-start', key, index, total });
+        const started = Date.now();
+        const pick = (ids: number[]): PreparedImage[] => ids.map((i) => set.images[i]).filter((x): x is PreparedImage => x !== undefined);
+        const train = pick(fold.train);
+        const test = pick(fold.test);
+        const result = await o.trainer.train({
+          architecture,
+          // The starting bundle carries this run's preprocessing, so the trained one does too.
+          ...(init ? { bundle: { ...init.bundle, manifest: { ...init.bundle.manifest, inputSize: N, preprocessing: spec } } } : { init: { seed } }),
+          inputSize: N,
+          labels: [...manifest.labels],
+          positiveLabel: manifest.positive,
+          pathway,
+          train: labelledImages(train, manifest, spec, o.read ? { read: o.read } : {}),
+          validation: labelledImages(test, manifest, spec, o.read ? { read: o.read } : {}),
+          mode: o.training.mode,
+          ...(o.training.epochs !== undefined ? { epochs: o.training.epochs } : {}),
+          ...(o.training.batchSize !== undefined ? { batchSize: o.training.batchSize } : {}),
+          ...(o.training.optimizer ? { optimizer: o.training.optimizer } : {}),
+          ...(o.training.learningRate !== undefined ? { learningRate: o.training.learningRate } : {}),
+          ...(o.training.classWeights ? { classWeights: o.training.classWeights } : {}),
+          ...(o.training.augment ? { augment: true, augmentDraws: o.training.augmentDraws ?? 1 } : {}),
+          ...(o.training.topBlocks !== undefined ? { topBlocks: o.training.topBlocks } : {}),
+          checkpointDir: store.checkpointDir(key),
+          seed: seed + fold.id,
+          ...(o.signal ? { signal: o.signal } : {}),
+          onProgress: (progress) => o.onEvent?.({ type: 'train', key, progress }),
+          tool: o.tool ?? 'affnet',
+          ...(o.backendOptions ? { backendOptions: o.backendOptions } : {}),
+        });
+        if (result.stopReason === 'aborted') return { computed, resumed, total };
+        // The bundle must describe the preprocessing its training images had (crop fraction included).
+        result.bundle.manifest.preprocessing = { ...spec };
+        const model = await o.backend.load(result.bundle, o.loadOptions);
+        let evaluation;
+        try {
+          evaluation = await evaluateFold(model, test, {
+            ...(o.galleryPerFold === 0 ? {} : { gallery: { dir: store.camDir(), relativeTo: o.outDir, prefix: key, count: o.galleryPerFold ?? 4 } }),
+            ...(o.camQuality ? { quality: { ...o.camQuality, seed: seed + fold.id } } : {}),
+            ...(o.read ? { read: o.read } : {}),
+          });
+        } finally {
+          await model.dispose();
+        }
+        const record: FoldRecord = {
+          architecture,
+          pathway,
+          fold: fold.id,
+          folds: k,
+          seed,
+          configHash: hash,
+          train: { images: train.length, patients: new Set(train.map((i) => i.patientId)).size },
+          test: { images: test.length, patients: new Set(test.map((i) => i.patientId)).size },
+          history: result.history.map((h) => ({ epoch: h.epoch, loss: h.loss, accuracy: h.accuracy, valLoss: h.valLoss ?? null, valAccuracy: h.valAccuracy ?? null, valAuc: h.valAuc ?? null })),
+          bestEpoch: result.bestEpoch,
+          predictions: evaluation.predictions,
+          threshold: 0.5,
+          runtime: { backend: result.runtime.backend, engine: result.runtime.engine },
+          durationMs: Date.now() - started,
+          camCases: evaluation.camCases,
+          ...(evaluation.camQuality ? { camQuality: evaluation.camQuality } : {}),
+          warnings: [...fold.train, ...fold.test].filter((i) => !set.images[i]).map((i) => `${set.failures.find((f) => f.index === i)?.id ?? i}: left out: ${set.failures.find((f) => f.index === i)?.reason ?? 'unreadable'}`),
+        };
+        if (o.keepBundles) {
+          await writeBundle(store.bundleDir(key), result.bundle);
+          record.bundle = store.bundleDir(key).slice(o.outDir.length + 1);
+        }
+        store.save(key, record);
+        rmSync(store.checkpointDir(key), { recursive: true, force: true });
+        runs.push(record);
+        computed++;
+        const correct = record.predictions.filter((p) => (p.probability >= 0.5 ? 1 : 0) === p.truth).length;
+        o.onEvent?.({ type: 'fold-done', key, index, total, accuracy: correct / Math.max(1, record.predictions.length), seconds: record.durationMs / 1000 });
+      }
+    }
+  }
+
+  const results: ExperimentResults = {
+    schema: EXPERIMENT_SCHEMA,
+    version: EXPERIMENT_VERSION,
+    protocol: 'cross-validation',
+    createdAt: new Date().toISOString(),
+    tool: o.tool ?? 'affnet',
+    config: {
+      architectures: o.architectures,
+      pathways: o.pathways,
+      folds: k,
+      seed,
+      inputSize: o.architectures.map((a) => `${a} ${sizeOf(o, a)}`),
+      ...o.training,
+      initialisation: Object.entries(initialisation).map(([a, d]) => `${a}: ${d}`),
+      split: `patient-grouped stratified K-fold (${split.grouping})`,
+    },
+    dataset: {
+      manifest: o.manifestName,
+      images: manifest.items.length,
+      patients: new Set(manifest.items.map((i) => i.patientId)).size,
+      patientIdsKnown: manifest.patientIdsKnown,
+      labels: [manifest.labels[0], manifest.labels[1]],
+      positiveLabel: manifest.positive,
+    },
+    runs,
+  };
+  writeJsonAtomic(store.resultsFile(), results);
+  return { results, resultsFile: store.resultsFile(), computed, resumed, total };
+}

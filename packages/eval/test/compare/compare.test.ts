@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { AffnetError, type ForwardResult, type ImageBatch, type LoadedModel, type ModelBundle } from '@affnet/core';
+import { compareRuntimes, sliceBatch, type RuntimeCandidate } from '../../src/compare/compare.js';
+
+/** 6 one-pixel "images" whose value is the positive probability the reference model returns. */
+const VALUES = [0.9, 0.8, 0.6, 0.4, 0.3, 0.1];
+const TRUTH: Array<0 | 1> = [1, 1, 0, 1, 0, 0];
+const images: ImageBatch = { data: Float32Array.from(VALUES), shape: [6, 1, 1, 1] };
+
+/** A model whose probability is the pixel value, shifted by `shift` (clamped), like a less precise runtime. */
+function fakeModel(engine: string, shift: number, log: string[]): LoadedModel {
+  return {
+    runtime: { backend: 'fake', engine, precision: 'fp32' },
+    bundle: {} as ModelBundle,
+    async forward(batch: ImageBatch): Promise<ForwardResult> {
+      log.push(`${engine}:${batch.shape[0]}`);
+      const p = new Float32Array(batch.shape[0] * 2);
+      for (let i = 0; i < batch.shape[0]; i++) {
+        const v = Math.min(1, Math.max(0, batch.data[i]! + shift));
+        p[2 * i] = 1 - v;
+        p[2 * i + 1] = v;
+      }
+      return { probabilities: p, numClasses: 2 };
+    },
+    async dispose() {
+      log.push(`${engine}:dispose`);
+    },
+  };
+}
+
+function candidate(id: string, shift: number, log: string[], extra: Partial<RuntimeCandidate> = {}): RuntimeCandidate {
+  const [backend, engine, precision] = id.split('/') as [string, string, 'fp32'];
+  return { id, backend, engine, precision, load: async () => fakeModel(engine, shift, log), ...extra };
+}
+
+describe('sliceBatch', () => {
+  it.each([
+    [0, 2, [0.9, 0.8]],
+    [4, 4, [0.3, 0.1, 0.9, 0.8]], // wraps around to fill a batch
+  ])('rows from %d, %d of them', (start, count, expected) => {
+    const b = sliceBatch(images, start, count);
+    expect(b.shape).toEqual([count, 1, 1, 1]);
+    expect([...b.data].map((v) => Number(v.toFixed(2)))).toEqual(expected);
+  });
+});
+
+describe('compareRuntimes', () => {
+  it('compares every available runtime with the reference and lists absent ones with the reason', async () => {
+    const log: string[] = [];
+    const out = await compareRuntimes(
+      [
+        candidate('fake/ref/fp32', 0, log),
+        candidate('fake/close/fp32', 0.02, log),
+        // +0.15 flips image 2 (0.4 → 0.55) only: 5 of 6 labels agree
+        candidate('fake/far/fp32', 0.15, log),
+        candidate('fake/gpu/fp32', 0, log, { absentReason: 'no GPU adapter' }),
+        candidate('fake/broken/fp32', 0, log, { load: async () => { throw new AffnetError('E_BACKEND_UNAVAILABLE', 'provider not installed'); } }),
+      ],
+      { images, truth: TRUTH, positiveIndex: 1, latencyRuns: 5, warmupRuns: 1, throughputBatch: 4, throughputRuns: 2 },
+    );
+    expect(out.reference).toBe('fake/ref/fp32');
+    const [ref, close, far, gpu, broken] = out.runtimes;
+    expect(ref).toMatchObject({ available: true, labelAgreement: 1, maxAbsDeltaProbability: 0, reportedEngine: 'fake/ref/fp32' });
+    // AUC of VALUES against TRUTH: positives {0.9, 0.8, 0.4}, negatives {0.6, 0.3, 0.1}: 8 of 9 pairs ordered right
+    expect(ref!.auc).toBeCloseTo(8 / 9, 6);
+    expect(close!.labelAgreement).toBe(1);
+    expect(close!.maxAbsDeltaProbability).toBeCloseTo(0.02, 6);
+    expect(far!.labelAgreement).toBeCloseTo(5 / 6, 12);
+    expect(far!.maxAbsDeltaProbability).toBeCloseTo(0.15, 6); // the shift (only 0.9 is clamped, to 1)
+    expect(gpu).toEqual({ id: 'fake/gpu/fp32', backend: 'fake', engine: 'gpu', precision: 'fp32', available: false, reason: 'no GPU adapter' });
+    expect(broken).toMatchObject({ available: false, reason: 'provider not installed' });
+    for (const r of [ref!, close!, far!]) {
+      expect(r.latencyMs!.runs).toBe(5);
+      expect(r.latencyMs!.p95).toBeGreaterThanOrEqual(r.latencyMs!.p50);
+      expect(r.throughput).toMatchObject({ batch: 4, runs: 2 });
+      expect(r.throughput!.imagesPerSecond).toBeGreaterThan(0);
+      expect(r.coldStartMs).toBeGreaterThanOrEqual(0);
+      expect(r.peakRssDeltaMiB).toBeGreaterThanOrEqual(0);
+    }
+    // per runtime: cold start (1), predictions in batches of 4 (4 + 2), warm-up (1), 5 timed, throughput warm-up + 2 timed
+    expect(log.filter((l) => l.startsWith('ref:'))).toEqual(['ref:1', 'ref:4', 'ref:2', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:4', 'ref:4', 'ref:4', 'ref:dispose']);
+  });
+
+  it('uses the reference asked for, and refuses one that is absent', async () => {
+    const log: string[] = [];
+    const out = await compareRuntimes([candidate('a/x/fp32', 0, log), candidate('b/y/fp32', 0.15, log)], {
+      images, truth: TRUTH, positiveIndex: 1, reference: 'b/y/fp32', latencyRuns: 1, throughputRuns: 1,
+    });
+    expect(out.reference).toBe('b/y/fp32');
+    expect(out.runtimes[0]!.labelAgreement).toBeCloseTo(5 / 6, 12);
+    await expect(
+      compareRuntimes([candidate('a/x/fp32', 0, log, { absentReason: 'missing' })], { images, truth: TRUTH, positiveIndex: 1, reference: 'a/x/fp32' }),
+    ).rejects.toThrow(/reference runtime "a\/x\/fp32" cannot be used, it is absent: missing/);
+  });
+
+  it('reports AUC as null when the images hold one class only', async () => {
+    const out = await compareRuntimes([candidate('a/x/fp32', 0, [])], {
+      images, truth: [1, 1, 1, 1, 1, 1], positiveIndex: 1, latencyRuns: 1, throughputRuns: 1,
+    });
+    expect(out.runtimes[0]!.auc).toBeNull();
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * A wide, cheap low-pass filter: average down by an integer factor, box-blur three times (≈ Gaussian)
+ * at the small size, and interpolate back up bilinearly. Used for scatter and for the large-kernel
+ * unsharp mask of the image processing; both only need the low frequencies. @internal
+ */
+import type { Plane } from '../projection/raster.js';
+
+export interface SmallPlane {
+  width: number;
+  height: number;
+  factor: number;
+  data: Float32Array;
+}
+
+/**
+ * Block sums for a downsample by `factor`, filled by the caller inside its own pass over the image
+ * (`sum[rowBase(y) + xmap[x]] += v`), so the low-pass costs no extra pass. {@link finish} averages.
+ */
+export class BlockAccumulator {
+  readonly w: number;
+  readonly h: number;
+  readonly xmap: Int32Array;
+  readonly sum: Float32Array;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly factor: number,
+  ) {
+    this.w = Math.ceil(width / factor);
+    this.h = Math.ceil(height / factor);
+    this.sum = new Float32Array(this.w * this.h);
+    this.xmap = new Int32Array(width);
+    for (let x = 0; x < width; x++) this.xmap[x] = (x / factor) | 0;
+  }
+
+  rowBase(y: number): number {
+    return ((y / this.factor) | 0) * this.w;
+  }
+
+  /** Block averages (the last column and row of blocks may be smaller). */
+  finish(): SmallPlane {
+    const { w, h, factor, sum } = this;
+    const lastW = this.width - (w - 1) * factor;
+    const lastH = this.height - (h - 1) * factor;
+    for (let j = 0; j < h; j++) {
+      const bh = j === h - 1 ? lastH : factor;
+      for (let i = 0; i < w; i++) sum[j * w + i]! /= bh * (i === w - 1 ? lastW : factor);
+    }
+    return { width: w, height: h, factor, data: sum };
+  }
+}
+
+/** Box averages of `factor`×`factor` blocks. */
+export function downsample(p: Plane, factor: number): SmallPlane {
+  const acc = new BlockAccumulator(p.width, p.height, factor);
+  const { xmap, sum } = acc;
+  for (let y = 0; y < p.height; y++) {
+    const sy = acc.rowBase(y);
+    const row = y * p.width;
+    for (let x = 0; x < p.width; x++) sum[sy + xmap[x]!]! += p.data[row + x]!;
+  }
+  return acc.finish();
+}
+
+/** Factor and box radius of the down/up-sampling low-pass that approximates a Gaussian of σ px. */
+export function lowpassPlan(sigma: number): { factor: number; radius: number } {
+  const factor = Math.max(2, Math.round(sigma / 4));
+  const radius = Math.max(1, Math.round((-1 + Math.sqrt(1 + 4 * (sigma / factor) ** 2)) / 2));
+  return { factor, radius };
+}
+
+function boxPass(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, horizontal: boolean): void {
+  const n = horizontal ? w : h;
+  const lines = horizontal ? h : w;
+  const stride = horizontal ? 1 : w;
+  for (let l = 0; l < lines; l++) {
+    const base = horizontal ? l * w : l;
+    let acc = 0;
+    // edge-replicating window sum
+    for (let k = -r; k <= r; k++) acc += src[base + Math.min(n - 1, Math.max(0, k)) * stride]!;
+    for (let i = 0; i < n; i++) {
+      dst[base + i * stride] = acc / (2 * r + 1);
+      const add = Math.min(n - 1, i + r + 1);
+      const rem = Math.max(0, i - r);
+      acc += src[base + add * stride]! - src[base + rem * stride]!;
+    }
+  }
+}
+
+/** Three box passes per axis of radius r: close to a Gaussian of σ = √(r(r + 1)) small pixels (each box has variance r(r + 1)/3). */
+export function blurSmall(s: SmallPlane, r: number): void {
+  if (r < 1) return;
+  const tmp = new Float32Array(s.data.length);
+  for (let k = 0; k < 3; k++) {
+    boxPass(s.data, tmp, s.width, s.height, r, true);
+    boxPass(tmp, s.data, s.width, s.height, r, false);
+  }
+}
+
+/**
+ * Bilinear up-sampling back to full resolution, one row at a time (the caller loops over rows).
+ * The small pixel (i, j) covers full pixels [i·f, (i+1)·f), centred at (i + ½)·f − ½.
+ */
+export class Upsampler {
+  private readonly x0: Int32Array;
+  private readonly x1: Int32Array;
+  private readonly tx: Float32Array;
+  /** The interpolated values of the last row asked for. */
+  readonly row: Float32Array;
+
+  constructor(
+    private readonly s: SmallPlane,
+    readonly width: number,
+  ) {
+    this.x0 = new Int32Array(width);
+    this.x1 = new Int32Array(width);
+    this.tx = new Float32Array(width);
+    this.row = new Float32Array(width);
+    for (let x = 0; x < width; x++) {
+      const gx = Math.min(s.width - 1, Math.max(0, (x + 0.5) / s.factor - 0.5));
+      this.x0[x] = Math.floor(gx);
+      this.x1[x] = Math.min(s.width - 1, this.x0[x]! + 1);
+      this.tx[x] = gx - this.x0[x]!;
+    }
+  }
+
+  /** Fills {@link row} for full-resolution row y and returns it. */
+  at(y: number): Float32Array {
+    const { s, x0, x1, tx, row } = this;
+    const gy = Math.min(s.height - 1, Math.max(0, (y + 0.5) / s.factor - 0.5));
+    const y0 = Math.floor(gy);
+    const ty = gy - y0;
+    const r0 = y0 * s.width;
+    const r1 = Math.min(s.height - 1, y0 + 1) * s.width;
+    const d = s.data;
+    for (let x = 0; x < this.width; x++) {
+      const a = x0[x]!;
+      const b = x1[x]!;
+      const t = tx[x]!;
+      const top = d[r0 + a]! + (d[r0 + b]! - d[r0 + a]!) * t;
+      const bottom = d[r1 + a]! + (d[r1 + b]! - d[r1 + a]!) * t;
+      row[x] = top + (bottom - top) * ty;
+    }
+    return row;
+  }
+}
