@@ -13,3 +13,4 @@ export type { FracturePattern, FractureLabel, ComminutionPiece, Displacement } f
 export type { FemurAnatomy } from './anatomy/femur.js';
 export type { Acquisition } from './detector/expose.js';
 export { TRUTH_FORMAT, TRUTH_VERSION, type GroundTruth } from './truth/ground-truth.js';
+export { renderContactSheet, type ContactSheetOptions } from './sheet/contact-sheet.js';

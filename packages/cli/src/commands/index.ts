@@ -2,10 +2,24 @@
 import type { Command } from 'commander';
 import { registerDemo } from './demo.js';
 import { registerReport } from './report.js';
+import { registerTrain } from './train.js';
+import { registerCv } from './cv.js';
+import { registerPredict } from './predict.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerExport } from './export.js';
+import { registerCompare } from './compare.js';
 import { registerInspect } from './inspect.js';
+import { registerPhantom } from './phantom.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerDemo,
   registerReport,
+  registerTrain,
+  registerCv,
+  registerPredict,
+  registerEvaluate,
+  registerExport,
+  registerCompare,
   registerInspect,
+  registerPhantom,
 ];

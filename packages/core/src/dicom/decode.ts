@@ -78,7 +78,15 @@ function modalityRange(step: ModalityStep, pm: PixelModule, lut?: LutTable): [nu
     const b = hi * step.slope + step.intercept;
     return [Math.min(a, b), Math.max(a, b)];
   }
-  if (step.kind === 'lut' && lut) return [Math.min(...lut.data), Math.max(...lut.data)];
+  if (step.kind === 'lut' && lut) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of lut.data) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return [min, max];
+  }
   return [lo, hi];
 }
 
@@ -128,10 +136,11 @@ function openParsed(bytes: Uint8Array, source: string): DicomFile {
   const groups = syntax.encapsulated ? frameFragments(el, ds.byteArray, pm.numberOfFrames, syntax.codec, source) : undefined;
   if (!syntax.encapsulated) nativeFrameBytes(ds, el, pm, 0, source); // length check up front
   const modalityLuts = readLutSequence(ds, 'x00283000', pm.signed, source);
-  const voiLuts = readLutSequence(ds, 'x00283010', false, source);
-  const windows = readWindows(ds);
   const mStep = modalityStep(ds, modalityLuts);
   const mRange = modalityRange(mStep, pm, modalityLuts[0]);
+  // A VOI LUT's first mapped value is signed (SS) when the values it maps can be negative (C.11.2.1.1).
+  const voiLuts = readLutSequence(ds, 'x00283010', mRange[0] < 0, source);
+  const windows = readWindows(ds);
   const shape = ds.string('x20500020')?.trim().toUpperCase();
 
   async function readFrame(index: number, voi: VoiChoice = 'auto'): Promise<DicomFrame> {

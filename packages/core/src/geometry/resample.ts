@@ -23,9 +23,9 @@ export interface ResampleOptions {
 /**
  * Resample `source` into a `width` × `height` plane, where `transform` maps source pixel coordinates
  * to output pixel coordinates (pixel centres at integers, as in `geometry/affine.ts`).
- * Axis-aligned transforms use exact separable area averaging (box filter over the footprint) or
- * bilinear weights from per-axis tables; any other transform uses a footprint-wide box prefilter
- * followed by bilinear sampling.
+ * Axis-aligned transforms use per-axis tables of exact area-averaging (box over the footprint) or
+ * bilinear weights; any other transform reads the same box, aligned with the source axes, from a
+ * summed-area table. Both give bilinear interpolation where the map enlarges.
  * @returns the output plane's data (row-major, `width`·`height` values)
  */
 export function resampleAffine(source: Plane, transform: Affine, width: number, height: number, options: ResampleOptions): Float32Array {

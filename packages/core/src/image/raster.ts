@@ -59,7 +59,7 @@ export async function decodeRaster(input: Buffer | string, source?: string, opti
     } catch (e2) {
       throw asDecodeError(format, e2, file, buf, true);
     }
-    decoded.notes.push(`truncated ${format.toUpperCase()} decoded (truncated: 'accept'): rows after the break were filled by the decoder, not read from the file`);
+    decoded.truncated = true;
   }
   const { data, info, meta, notes, whiteIsZero } = decoded;
   const grey = SPACES_GREY.has(meta.space);
@@ -68,6 +68,13 @@ export async function decodeRaster(input: Buffer | string, source?: string, opti
   const aligned = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
   const pixels = new Float32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
   const single = toSingleChannel(pixels, info.channels, meta.hasAlpha, sixteen ? 65535 : 255);
+  if (decoded.truncated) {
+    const { rows, value } = constantTail(single.data, info.width, info.height);
+    notes.push(
+      `truncated ${format.toUpperCase()} decoded (truncated: 'accept'): the image data after the break is decoder fill, not read from the file` +
+        (rows > 0 ? ` (the last ${rows} of ${info.height} rows are constant ${value})` : ''),
+    );
+  }
   return createRadiograph(info.width, info.height, single.data, {
     source: file,
     modality: 'OT',
@@ -84,9 +91,11 @@ interface Decoded {
   notes: string[];
   /** A TIFF stored WhiteIsZero (MONOCHROME1-like). */
   whiteIsZero: boolean;
+  /** Decoded leniently despite a missing end marker. */
+  truncated?: boolean;
 }
 
-/** Read the header, check the pixel format, decode to interleaved 8/16-bit samples. */
+/** Read the header, check the pixel format, decode to interleaved samples (8/16-bit values as Float32). */
 async function decodeWith(buf: Buffer, failOn: 'warning' | 'none', format: RasterFormat, file: string): Promise<Decoded> {
   const meta = await sharp(buf, { failOn }).metadata();
   if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
@@ -110,11 +119,22 @@ async function decodeWith(buf: Buffer, failOn: 'warning' | 'none', format: Raste
   if (whiteIsZero) notes.push('TIFF WhiteIsZero (MINISWHITE): inverted on decoding, bone bright');
   // Decoded in the file's own depth and colour space, then cast (exactly: integers up to 16 bits) to
   // float inside libvips, which is cheaper than converting on the JS thread.
-  const { data, info } = await sharp(buf, { failOn, ignoreIcc: true, autoOrient: true, limitInputPixels: false })
+  const { data, info } = await sharp(buf, { failOn, ignoreIcc: true, autoOrient: true })
     .toColourspace(grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb')
     .raw({ depth: 'float' })
     .toBuffer({ resolveWithObject: true });
   return { data, info, meta, notes, whiteIsZero };
+}
+
+/** How many bottom rows hold one constant value (libjpeg fills the missing part of a cut JPEG with mid-grey). */
+function constantTail(data: Float32Array, width: number, height: number): { rows: number; value: number } {
+  const value = data[data.length - 1]!;
+  let rows = 0;
+  for (let y = height - 1; y >= 0; y--, rows++) {
+    const row = data.subarray(y * width, y * width + width);
+    if (!row.every((v) => v === value)) break;
+  }
+  return { rows, value };
 }
 
 function isTruncated(format: RasterFormat, buf: Uint8Array): boolean {
@@ -125,6 +145,9 @@ function asDecodeError(format: RasterFormat, e: unknown, file: string, buf: Uint
   if (e instanceof AffnetError) return e;
   const reason = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
   const name = format.toUpperCase();
+  if (/pixel limit/i.test(reason)) {
+    return new AffnetError('E_IMAGE_UNSUPPORTED', `${name} image is larger than sharp's limit of 0x3FFF × 0x3FFF pixels (${reason})`, { file, cause: e });
+  }
   if (isTruncated(format, buf)) {
     const marker = format === 'png' ? 'IEND chunk' : 'end-of-image marker (FFD9)';
     const advice = accepted ? 'too little is left to decode even with truncated: \'accept\'' : "pass { truncated: 'accept' } to decode the partial image";

@@ -44,9 +44,15 @@ export function mapHeatmapToOriginal(
   // Input pixel u lies at heatmap coordinate (u + ½)·hw/N − ½ (edges aligned, centres at integers).
   const kx = hw / N;
   const ky = hh / N;
+  if (!transform.every(Number.isFinite)) throw new AffnetError('E_OPTION_INVALID', 'mapHeatmapToOriginal: transform must be finite');
   const out = new Float32Array(width * height);
   const o = apply(transform, { x: 0, y: 0 });
   const [a, b, , d, e] = transform;
+  // Bilinear neighbours: the last cell interpolates towards the edge pixel itself (clamped).
+  const ixMax = Math.max(hw - 2, 0);
+  const iyMax = Math.max(hh - 2, 0);
+  const dx1 = hw > 1 ? 1 : 0;
+  const dy1 = hh > 1 ? hw : 0;
   for (let y = 0; y < height; y++) {
     let u = o.x + b * y;
     let v = o.y + e * y;
@@ -57,15 +63,13 @@ export function mapHeatmapToOriginal(
       }
       const hx = Math.min(Math.max((u + 0.5) * kx - 0.5, 0), hw - 1);
       const hy = Math.min(Math.max((v + 0.5) * ky - 0.5, 0), hh - 1);
-      const ix = Math.min(Math.floor(hx), hw - 2 < 0 ? 0 : hw - 2);
-      const iy = Math.min(Math.floor(hy), hh - 2 < 0 ? 0 : hh - 2);
-      const fx = hw === 1 ? 0 : hx - ix;
-      const fy = hh === 1 ? 0 : hy - iy;
+      const ix = Math.min(Math.floor(hx), ixMax);
+      const iy = Math.min(Math.floor(hy), iyMax);
+      const fx = hx - ix;
+      const fy = hy - iy;
       const k = iy * hw + ix;
-      const x1 = hw === 1 ? 0 : 1;
-      const y1 = hh === 1 ? 0 : hw;
-      const top = data[k]! + fx * (data[k + x1]! - data[k]!);
-      const bottom = data[k + y1]! + fx * (data[k + y1 + x1]! - data[k + y1]!);
+      const top = data[k]! + fx * (data[k + dx1]! - data[k]!);
+      const bottom = data[k + dy1]! + fx * (data[k + dy1 + dx1]! - data[k + dy1]!);
       out[y * width + x] = top + fy * (bottom - top);
     }
   }

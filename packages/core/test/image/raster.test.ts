@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeRaster, isAffnetError, type AffnetErrorCode } from '../../src/index.js';
@@ -113,6 +114,14 @@ describe('decodeRaster errors', () => {
     const file = join(dir, `${name.replace(/\W+/g, '-')}.img`);
     writeFileSync(file, await bytes());
     await expectError(decodeRaster(file), code as AffnetErrorCode, re, file);
+  });
+
+  it('a PNG claiming more pixels than the decoder allows is E_IMAGE_UNSUPPORTED', async () => {
+    const png = Buffer.from(await raw(ramp8, 1).png().toBuffer());
+    png.writeUInt32BE(20000, 16); // IHDR width
+    png.writeUInt32BE(20000, 20); // IHDR height
+    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29); // IHDR CRC over type + data
+    await expectError(decodeRaster(png, 'huge.png'), 'E_IMAGE_UNSUPPORTED', /huge\.png: PNG image is larger than sharp's limit/, 'huge.png');
   });
 
   it('a missing file is E_FILE_NOT_FOUND', async () => {

@@ -64,3 +64,13 @@ describe('mapHeatmapToOriginal', () => {
     }
   });
 });
+
+describe('mapHeatmapToOriginal edge cases', () => {
+  it('a 1×1 map covers the whole input square with its value', () => {
+    const map = mapHeatmapToOriginal({ width: 1, height: 1, data: Float32Array.of(0.7) }, affine.scale(0.5), 6, 6, { inputSize: 4, fill: -1 });
+    // original x → input 0.5·x: x ≤ 7 lies inside [−½, 3½]
+    expect(Array.from(map.subarray(0, 6)).map((v) => Number(v.toFixed(5)))).toEqual([0.7, 0.7, 0.7, 0.7, 0.7, 0.7]);
+    const outside = mapHeatmapToOriginal({ width: 1, height: 1, data: Float32Array.of(0.7) }, affine.scale(1), 6, 1, { inputSize: 4, fill: -1 });
+    expect(Array.from(outside)).toEqual([0.7, 0.7, 0.7, 0.7, -1, -1].map((v) => Math.fround(v)));
+  });
+});

@@ -37,6 +37,12 @@ export interface CompareOptions {
   throughputBatch?: number;
   /** Timed runs at the throughput batch. @defaultValue 3 */
   throughputRuns?: number;
+  /**
+   * Time budget per runtime for the timed runs, milliseconds: latency runs stop early once it is
+   * spent (at least 3 are made) and throughput runs likewise (at least 1). Slow runtimes (tfjs's
+   * plain-JavaScript CPU engine) then still finish; the runs made are reported. @defaultValue 60000
+   */
+  budgetMs?: number;
   onProgress?(event: { runtime: string; stage: string }): void;
 }
 
@@ -83,7 +89,9 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
     o.onProgress?.({ runtime: c.id, stage: 'latency' });
     for (let i = 0; i < o.warmupRuns; i++) await model.forward(sliceBatch(o.images, i, 1));
     const times: number[] = [];
-    for (let i = 0; i < o.latencyRuns; i++) {
+    const budgetStart = now();
+    const halfBudget = o.budgetMs / 2;
+    for (let i = 0; i < o.latencyRuns && (i < 3 || now() - budgetStart < halfBudget); i++) {
       const one = sliceBatch(o.images, i, 1);
       const t = now();
       await model.forward(one);
@@ -95,9 +103,11 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
     const big = sliceBatch(o.images, 0, o.throughputBatch);
     await model.forward(big);
     const t1 = now();
-    for (let i = 0; i < o.throughputRuns; i++) {
+    let runs = 0;
+    while (runs < o.throughputRuns && (runs < 1 || now() - budgetStart < o.budgetMs)) {
       await model.forward(big);
       mem.sample();
+      runs++;
     }
     const seconds = (now() - t1) / 1000;
     // NaN (one class only) is reported as null, not as a warning on stderr.
@@ -111,7 +121,7 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
         reportedEngine: `${model.runtime.backend}/${model.runtime.engine}/${model.runtime.precision}`,
         auc: Number.isFinite(auc) ? auc : null,
         latencyMs: { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), runs: times.length },
-        throughput: { imagesPerSecond: (o.throughputBatch * o.throughputRuns) / seconds, batch: o.throughputBatch, runs: o.throughputRuns },
+        throughput: { imagesPerSecond: (o.throughputBatch * runs) / seconds, batch: o.throughputBatch, runs },
         coldStartMs,
         peakRssDeltaMiB: mem.stop(),
         ...(model.runtime.details ? { details: model.runtime.details } : {}),
@@ -135,6 +145,7 @@ export async function compareRuntimes(candidates: RuntimeCandidate[], options: C
     warmupRuns: 2,
     throughputBatch: 16,
     throughputRuns: 3,
+    budgetMs: 60_000,
     ...options,
   };
   if (o.truth.length !== o.images.shape[0]) throw new RangeError(`compare: ${o.truth.length} labels for ${o.images.shape[0]} images`);

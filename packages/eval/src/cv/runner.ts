@@ -81,6 +81,12 @@ export interface CvOptions {
   galleryPerFold?: number;
   /** CAM quality against ground-truth regions (phantom cohorts). */
   camQuality?: { regionOf(image: PreparedImage): Promise<Point[] | undefined>; tolerancePx?: number; steps?: number; maxImages?: number };
+  /**
+   * Let the trainer checkpoint every epoch under OUT/checkpoints, so an interrupted fold resumes
+   * mid-way. Each checkpoint is a whole bundle, which costs more than a frozen-trunk epoch.
+   * @defaultValue true, except in `frozen-trunk` mode (where a fold is quick to redo)
+   */
+  checkpoints?: boolean;
   /** Keep each fold's trained bundle under OUT/bundles. @defaultValue false */
   keepBundles?: boolean;
   /** Stops before the next fold (and the trainer after its current epoch): an orderly kill. */
@@ -162,7 +168,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
           ...(o.training.classWeights ? { classWeights: o.training.classWeights } : {}),
           ...(o.training.augment ? { augment: true, augmentDraws: o.training.augmentDraws ?? 1 } : {}),
           ...(o.training.topBlocks !== undefined ? { topBlocks: o.training.topBlocks } : {}),
-          checkpointDir: store.checkpointDir(key),
+          ...((o.checkpoints ?? o.training.mode !== 'frozen-trunk') ? { checkpointDir: store.checkpointDir(key) } : {}),
           seed: seed + fold.id,
           ...(o.signal ? { signal: o.signal } : {}),
           onProgress: (progress) => o.onEvent?.({ type: 'train', key, progress }),

@@ -67,7 +67,7 @@ export function thighSection(a: FemurAnatomy, s: number): { halfWidth: number; h
   const trunk = smooth((10 - s) / 70);
   const knee = smooth((s - (a.length - 140)) / 130);
   const halfWidth = a.thighHalfWidth * (1 + 0.12 * smooth((120 - s) / 100) - 0.32 * knee) * (1 - trunk) + 260 * trunk;
-  const halfDepth = a.thighHalfDepth * (1 - 0.2 * knee) * (1 - trunk) + 115 * trunk;
+  const halfDepth = a.thighHalfDepth * (1 - 0.2 * knee) * (1 - trunk) + 95 * trunk;
   return {
     halfWidth,
     halfDepth,

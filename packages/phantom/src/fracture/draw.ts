@@ -18,7 +18,7 @@ export function cueRanges(label: FractureLabel, d: number) {
     return {
       angle: [0, lerp(12, 30, d)] as const,
       nearTransverseShare: 1,
-      beakHeight: [lerp(2, 0.4, d), lerp(4, 2.4, d)] as const,
+      beakHeight: [lerp(2.5, 0.5, d), lerp(5, 3, d)] as const,
       beakShare: 1,
       cortex: [5, 7.5] as const,
       butterflyShare: 0,
@@ -90,7 +90,7 @@ export function drawFracture(rng: Rng, label: FractureLabel, d: number, femurLen
     gap: rng.uniform(0.6, 2),
     beak: {
       height: hasBeak ? rng.uniform(r.beakHeight[0], r.beakHeight[1]) : 0,
-      halfLength: rng.uniform(10, 20),
+      halfLength: rng.uniform(12, 25),
     },
     medialSpike: chance(rng, r.spikeShare)
       ? { angle: rng.uniform(40, 65), towardsProximal: chance(rng, 0.5) }

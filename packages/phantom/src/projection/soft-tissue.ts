@@ -22,24 +22,24 @@ export function rasterSoftTissue(plane: Plane, toImage: Affine, psi: number, a: 
     [width - 1, height - 1],
   ].map(([x, y]) => i3 * x! + i4 * y! + i5);
   const sMin = Math.min(...ss) - 1;
-  const n = Math.ceil((Math.max(...ss) + 1 - sMin) / STEP) + 1;
-  const hc = new Float32Array(n);
-  const e2o = new Float32Array(n);
-  const ko = new Float32Array(n);
-  const e2i = new Float32Array(n);
-  const ki = new Float32Array(n);
+  const n = Math.ceil((Math.max(...ss) + 1 - sMin) / STEP) + 2;
+  // one interleaved table (centre, E² and chord factor of the skin ellipse, then of the muscle one),
+  // sampled at the middle of each STEP so that truncation picks the nearest sample
+  const lut = new Float64Array(n * 5);
   const c = Math.cos(psi);
   const sn = Math.sin(psi);
+  const E2 = (wl: number, wa: number) => wl * wl * c * c + wa * wa * sn * sn;
   for (let i = 0; i < n; i++) {
-    const t = thighSection(a, sMin + i * STEP);
-    hc[i] = t.lateral * c + t.anterior * sn;
-    const E2 = (wl: number, wa: number) => wl * wl * c * c + wa * wa * sn * sn;
-    e2o[i] = E2(t.halfWidth, t.halfDepth);
-    ko[i] = (MU.fat * 2 * t.halfWidth * t.halfDepth) / e2o[i]!;
+    const t = thighSection(a, sMin + (i + 0.5) * STEP);
+    const e2o = E2(t.halfWidth, t.halfDepth);
     const wl = Math.max(1, t.halfWidth - a.fat);
     const wa = Math.max(1, t.halfDepth - a.fat);
-    e2i[i] = E2(wl, wa);
-    ki[i] = ((MU.muscle - MU.fat) * 2 * wl * wa) / e2i[i]!;
+    const e2i = E2(wl, wa);
+    lut[i * 5] = t.lateral * c + t.anterior * sn;
+    lut[i * 5 + 1] = e2o;
+    lut[i * 5 + 2] = (MU.fat * 2 * t.halfWidth * t.halfDepth) / e2o;
+    lut[i * 5 + 3] = e2i;
+    lut[i * 5 + 4] = ((MU.muscle - MU.fat) * 2 * wl * wa) / e2i;
   }
   const invStep = 1 / STEP;
   for (let y = 0; y < height; y++) {
@@ -47,17 +47,17 @@ export function rasterSoftTissue(plane: Plane, toImage: Affine, psi: number, a: 
     let s = i4 * y + i5;
     const row = y * width;
     for (let x = 0; x < width; x++, h += i0, s += i3) {
-      const i = Math.round((s - sMin) * invStep);
-      const dh = h - hc[i]!;
+      const i = ((s - sMin) * invStep) | 0;
+      const o = i * 5;
+      const dh = h - lut[o]!;
       const d2 = dh * dh;
-      let v = 0;
-      const oo = e2o[i]! - d2;
-      if (oo > 0) {
-        v = ko[i]! * Math.sqrt(oo);
-        const ii = e2i[i]! - d2;
-        if (ii > 0) v += ki[i]! * Math.sqrt(ii);
+      const oo = lut[o + 1]! - d2;
+      if (oo <= 0) {
+        data[row + x] = 0;
+        continue;
       }
-      data[row + x] = v;
+      const ii = lut[o + 3]! - d2;
+      data[row + x] = lut[o + 2]! * Math.sqrt(oo) + (ii > 0 ? lut[o + 4]! * Math.sqrt(ii) : 0);
     }
   }
 }

@@ -51,6 +51,11 @@ export interface GroundTruth {
   };
   /** Two points on each fragment's shaft axis: at the fracture and 80 mm away from it. */
   shaftAxis: { proximal: [Point, Point]; distal: [Point, Point] };
+  /**
+   * The proximal fragment's frame in the image: unit vectors along the shaft (pointing distally) and
+   * across it towards the lateral side (anterior on lateral views), and pixels per millimetre of femur.
+   */
+  frame: { along: Point; across: Point; pxPerMm: number };
   /** What a user would click for the intervention pathway: the fracture and a point on the shaft axis. */
   clicks: { fracture: Point; axis: Point };
   /** Everything the image was drawn from (units: mm and degrees). */
@@ -58,6 +63,8 @@ export interface GroundTruth {
 }
 
 const round = (p: Point): Point => ({ x: Math.round(p.x * 100) / 100, y: Math.round(p.y * 100) / 100 });
+/** Ten significant digits: fits DICOM's 16-character decimal strings (PS3.5 6.2, DS). */
+const ds = (v: number): number => Number(v.toPrecision(10));
 
 /** Points along the fracture line of a fragment at mid-depth, medial (h < 0) to lateral, local coords. */
 function linePoints(fr: FragmentSetup, count = 13): Point[] {
@@ -93,6 +100,17 @@ function axisPoint(a: FemurAnatomy, fr: FragmentSetup, distance: number, offset 
   const [lat, ant] = bow(a, s);
   const h = lat * Math.cos(fr.psi) + ant * Math.sin(fr.psi);
   return affine.apply(fr.toImage, { x: h + offset, y: s });
+}
+
+function frameOf(fr: FragmentSetup, pxPerMm: number): GroundTruth['frame'] {
+  const o = affine.apply(fr.toImage, { x: 0, y: 0 });
+  const unit = (q: Point): Point => {
+    const dx = q.x - o.x;
+    const dy = q.y - o.y;
+    const n = Math.hypot(dx, dy);
+    return { x: Math.round((dx / n) * 1e6) / 1e6, y: Math.round((dy / n) * 1e6) / 1e6 };
+  };
+  return { along: unit(affine.apply(fr.toImage, { x: 0, y: 1 })), across: unit(affine.apply(fr.toImage, { x: 1, y: 0 })), pxPerMm: ds(pxPerMm) };
 }
 
 export function groundTruth(p: PhantomPatient, v: ViewSpec, fragments: readonly [FragmentSetup, FragmentSetup]): GroundTruth {
@@ -135,8 +153,8 @@ export function groundTruth(p: PhantomPatient, v: ViewSpec, fragments: readonly 
     image: {
       width: v.width,
       height: v.height,
-      pixelSpacing: [v.pixelSpacing / v.magnification, v.pixelSpacing / v.magnification],
-      imagerPixelSpacing: [v.pixelSpacing, v.pixelSpacing],
+      pixelSpacing: [ds(v.pixelSpacing / v.magnification), ds(v.pixelSpacing / v.magnification)],
+      imagerPixelSpacing: [ds(v.pixelSpacing), ds(v.pixelSpacing)],
       bitsStored: acquisition.bits,
       photometric: v.photometric,
     },
@@ -153,6 +171,7 @@ export function groundTruth(p: PhantomPatient, v: ViewSpec, fragments: readonly 
       distal: [round(axisPoint(p.femur, dist, 0)), round(axisPoint(p.femur, dist, 80))],
     },
     clicks: { fracture: round(clamp(fractureClick)), axis: round(clamp(axisClick)) },
+    frame: frameOf(prox, k),
     parameters: { difficulty: p.difficulty, femur: p.femur, fracture: f, view: { ...viewRest, acquisition: { ...acqRest, marker } } },
   };
 }

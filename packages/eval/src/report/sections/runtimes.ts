@@ -5,6 +5,13 @@ import { fmt, sig } from '../format.js';
 import { latencySpec } from '../figures.js';
 import { vegaLiteToSvg } from '../render-svg.js';
 
+/** "3" or "3–20". */
+function span(values: number[]): string {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
 export async function runtimesSection(c: ComparisonResults): Promise<Section> {
   const available = c.runtimes.filter((r) => r.available);
   const absent = c.runtimes.filter((r) => !r.available);
@@ -35,7 +42,7 @@ export async function runtimesSection(c: ComparisonResults): Promise<Section> {
         sig(r.peakRssDeltaMiB),
       ]),
       notes: [
-        `Latency: ${available[0]?.latencyMs?.runs ?? 0} timed runs at batch 1 after warm-up; throughput: ${available[0]?.throughput?.runs ?? 0} timed runs at batch ${available[0]?.throughput?.batch ?? 16}. Cold start: load + first inference at batch 1.`,
+        `Latency: ${span(available.map((r) => r.latencyMs?.runs ?? 0))} timed runs at batch 1 after warm-up; throughput: ${span(available.map((r) => r.throughput?.runs ?? 0))} timed runs at batch ${available[0]?.throughput?.batch ?? 16}. A slow runtime stops early once its time budget is spent. Cold start: load + first inference at batch 1.`,
         `Memory: ${c.memoryMethod}`,
         `Machine: ${Object.entries(c.machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
       ],

@@ -1,0 +1,154 @@
+/**
+ * `affnet compare`: one trained bundle on every runtime available here (tfjs engines, ONNX Runtime
+ * providers × fp32 / fp16 / int8, transformers.js), on labelled images: label agreement, max
+ * |Δ probability|, AUC, latency p50 / p95 at batch 1, throughput at batch 16, cold start, peak
+ * memory. Absent runtimes are listed with the reason.
+ */
+import type { Command } from 'commander';
+import { readBundle, type ImageBatch, type InferenceBackend, type Manifest, type ModelBundle } from '@affnet/core';
+import {
+  buildReport,
+  COMPARISON_SCHEMA,
+  COMPARISON_VERSION,
+  compareRuntimes,
+  MEMORY_METHOD,
+  prepareImages,
+  runtimeCandidates,
+  specKey,
+  stack,
+  writeJsonAtomic,
+  writeReport,
+  type BackendSpec,
+  type ComparisonResults,
+} from '@affnet/eval';
+import { CliError } from '../errors.js';
+import { addManifestOptions, readManifestOption, type ManifestOptions } from '../options/manifest.js';
+import { parseIntOption, parseList } from '../options/parse.js';
+import { emit, progress } from '../output.js';
+import { BACKEND_NAMES, createRegistry, PRECISIONS } from '../runtime/backends.js';
+import { machineInfo } from '../runtime/machine.js';
+
+export interface CompareFlags extends ManifestOptions {
+  bundle: string;
+  out: string;
+  report?: string;
+  runtimes: string;
+  precisions: string;
+  images: string;
+  calibrationImages: string;
+  latencyRuns: string;
+  throughputRuns: string;
+  budget: string;
+  reference?: string;
+  json?: boolean;
+}
+
+/** The first `count` readable images of the manifest for the comparison, the next ones for int8 calibration. */
+async function images(bundle: ModelBundle, manifest: Manifest, count: number, calibration: number) {
+  const spec = bundle.manifest.preprocessing;
+  const subset = { ...manifest, items: manifest.items.slice(0, count + calibration) };
+  const set = (await prepareImages(subset, [spec])).get(specKey(spec))!;
+  const ok = set.images.filter((x) => x !== undefined);
+  const test = ok.slice(0, count);
+  const calib = ok.length > count ? ok.slice(count) : test;
+  if (test.length === 0) throw new CliError(`compare: no readable image in the manifest (${set.failures[0]?.reason ?? 'empty'})`, 2);
+  return { test, calib, separateCalibration: ok.length > count };
+}
+
+export async function runCompare(f: CompareFlags): Promise<{ file: string; results: ComparisonResults; report?: string }> {
+  const backends = parseList('--runtimes', f.runtimes, BACKEND_NAMES);
+  const precisions = parseList('--precisions', f.precisions, PRECISIONS);
+  const count = parseIntOption('--images', f.images, 2, 10000)!;
+  const calibrationCount = parseIntOption('--calibration-images', f.calibrationImages, 1, 1000)!;
+  const bundle = await readBundle(f.bundle);
+  const manifest = await readManifestOption(f);
+  const { test, calib, separateCalibration } = await images(bundle, manifest, count, calibrationCount);
+  const N = bundle.manifest.inputSize;
+  const calibration: ImageBatch[] = [];
+  for (let i = 0; i < calib.length; i += 8) calibration.push(stack(calib.slice(i, i + 8), N));
+
+  const registry = await createRegistry();
+  const specs: BackendSpec[] = [];
+  for (const name of backends) {
+    let backend: InferenceBackend | { absent: string };
+    try {
+      backend = (await registry.resolve([name])).backend;
+    } catch (e) {
+      backend = { absent: e instanceof Error ? e.message : String(e) };
+    }
+    specs.push({
+      label: name === 'transformers' ? 'transformers.js' : name,
+      backend,
+      precisions: name === 'tfjs' ? ['fp32'] : precisions,
+      ...(name === 'tfjs' ? {} : { loadOptions: (_e: string, p: string) => (p === 'int8' ? { quantization: { calibration } } : {}) }),
+    });
+  }
+  const candidates = await runtimeCandidates(bundle, specs);
+  const bar = progress('compare runtimes', candidates.length);
+  let last = '';
+  const compared = await compareRuntimes(candidates, {
+    images: stack(test, N),
+    truth: test.map((t) => t.truth),
+    positiveIndex: bundle.manifest.labels.indexOf(bundle.manifest.positiveLabel),
+    latencyRuns: parseIntOption('--latency-runs', f.latencyRuns, 3)!,
+    throughputRuns: parseIntOption('--throughput-runs', f.throughputRuns, 1)!,
+    budgetMs: parseIntOption('--budget', f.budget, 1)! * 1000,
+    ...(f.reference ? { reference: f.reference } : {}),
+    onProgress: ({ runtime }) => {
+      if (runtime !== last) {
+        if (last) bar.tick();
+        last = runtime;
+      }
+    },
+  });
+  bar.tick(candidates.length - (last ? candidates.findIndex((c) => c.id === last) : 0));
+  bar.stop();
+  const results: ComparisonResults = {
+    schema: COMPARISON_SCHEMA,
+    version: COMPARISON_VERSION,
+    createdAt: new Date().toISOString(),
+    tool: 'affnet compare',
+    bundle: { path: f.bundle, architecture: bundle.manifest.architecture, inputSize: N, pathway: bundle.manifest.preprocessing.pathway },
+    images: test.length,
+    reference: compared.reference,
+    memoryMethod: MEMORY_METHOD,
+    machine: { ...machineInfo(), 'int8 calibration': separateCalibration ? `${calib.length} other images of the manifest` : `the ${calib.length} compared images (the manifest has no others)` },
+    runtimes: compared.runtimes,
+  };
+  writeJsonAtomic(f.out, results);
+  let report: string | undefined;
+  if (f.report) report = writeReport(await buildReport({ comparison: results }), f.report).html;
+  return { file: f.out, results, ...(report ? { report } : {}) };
+}
+
+export function registerCompare(program: Command): void {
+  const cmd = program
+    .command('compare')
+    .description('Run one bundle on every available runtime and compare agreement, AUC, latency, throughput, cold start and memory')
+    .requiredOption('--bundle <dir>', 'trained model bundle folder')
+    .option('--out <file>', 'comparison JSON to write', 'compare.json')
+    .option('--report <file>', 'also write an HTML report of the comparison')
+    .option('--runtimes <list>', `backends to include: ${BACKEND_NAMES.join(', ')}`, BACKEND_NAMES.join(','))
+    .option('--precisions <list>', 'ONNX precisions: fp32, fp16, int8', 'fp32,fp16,int8')
+    .option('--images <n>', 'labelled images compared (the first ones of the manifest)', '32')
+    .option('--calibration-images <n>', 'int8: the next images of the manifest, for calibration', '16')
+    .option('--latency-runs <n>', 'timed batch-1 runs per runtime', '20')
+    .option('--throughput-runs <n>', 'timed batch-16 runs per runtime', '3')
+    .option('--budget <seconds>', 'time budget per runtime for the timed runs (slow runtimes stop early)', '60')
+    .option('--reference <id>', 'runtime the others are compared with (default: the first available)')
+    .option('--json', 'machine-readable output');
+  addManifestOptions(cmd).action(async (f: CompareFlags) => {
+    const { file, results, report } = await runCompare(f);
+    emit({ file, report, reference: results.reference, runtimes: results.runtimes }, f, () =>
+      [
+        ...results.runtimes.map((r) =>
+          r.available
+            ? `${r.id.padEnd(28)} agreement ${((r.labelAgreement ?? 0) * 100).toFixed(1)}%  max|Δp| ${(r.maxAbsDeltaProbability ?? 0).toExponential(1)}  p50 ${r.latencyMs!.p50.toFixed(1)} ms  ${r.throughput!.imagesPerSecond.toFixed(1)} img/s`
+            : `${r.id.padEnd(28)} absent: ${r.reason}`,
+        ),
+        `results: ${file}`,
+        report ? `report: ${report}` : '',
+      ].filter(Boolean).join('\n'),
+    );
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * Real radiographs end to end through the CLI (issue 8): `affnet cv`, `train`, `predict` and
+ * `evaluate` on a small FracAtlas subset (shared data, Abedeen et al., Sci Data 10, 521 (2023),
+ * CC BY 4.0). The subset is a labels CSV in FracAtlas's own columns written next to nothing but a
+ * pointer (`--image-dir`) to the image folder, which is what a user with their own folder of JPEGs
+ * does. Sized for CI on 2 cores: 40 images, 64 px, frozen ImageNet-initialised VGG19 trunk, a few
+ * epochs. Skips with the printed reason where the data or the weights are absent (never in CI).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseCsv, requireDataDir, weightsDir } from '@affnet/core';
+import { runCli } from '../src/program.js';
+
+const { dir, skipReason } = requireDataDir('fracatlas');
+const vggWeights = weightsDir() ? join(weightsDir()!, 'vgg19-imagenet-notop') : undefined;
+if (skipReason) console.warn(`fracatlas CLI tests skipped: ${skipReason}`);
+
+/** One of the six FracAtlas JPEGs that end before their EOI marker (see shared/data/README.md). */
+const TRUNCATED = 'images/IMG0004028.jpg';
+const POSITIVES = 14;
+const NEGATIVES = 25;
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  process.env.AFFNET_NO_PROGRESS = '1';
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe.skipIf(!dir)('FracAtlas through the CLI', () => {
+  const work = mkdtempSync(join(tmpdir(), 'affnet-fracatlas-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const csv = join(work, 'subset.csv');
+  const manifest = ['--manifest', csv, '--manifest-preset', 'fracatlas', '--image-dir', dir!];
+  const cvOut = join(work, 'cv');
+  const bundle = join(work, 'bundle');
+
+  // The first 14 fractured and 25 not fractured rows in file order, plus one truncated JPEG: 40 rows.
+  const text = readFileSync(join(dir!, 'labels.csv'), 'utf8');
+  const header = text.slice(0, text.indexOf('\n')).trim();
+  const rows = parseCsv(text);
+  const pick = (fractured: string, n: number) => rows.filter((r) => r.fractured === fractured && r.image !== TRUNCATED).slice(0, n);
+  const subset = [...pick('1', POSITIVES), ...pick('0', NEGATIVES), rows.find((r) => r.image === TRUNCATED)!];
+  writeFileSync(csv, [header, ...subset.map((r) => header.split(',').map((c) => r[c]).join(','))].join('\n') + '\n');
+
+  it('cv: 2-fold frozen-trunk VGG19 from ImageNet weights runs end to end with sane metrics', async () => {
+    const code = await runCli([
+      'cv', ...manifest, '--out', cvOut, '--architectures', 'vgg19', '--pathways', 'automated', '--folds', '2',
+      '--input-size', '64', '--mode', 'frozen-trunk', '--epochs', '8', '--batch-size', '8', '--optimizer', 'adam',
+      '--lr', '0.001', '--class-weights', 'balanced', '--gallery', '1', '--weights', vggWeights ?? 'imagenet', '--json',
+    ]);
+    expect(err).not.toContain('unexpected error');
+    expect(code).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary).toMatchObject({ folds: 2, computed: 2, resumed: 0 });
+    const results = JSON.parse(readFileSync(summary.results, 'utf8'));
+    expect(results.dataset).toMatchObject({ images: 40, patients: 40, patientIdsKnown: false, labels: ['fracture', 'no_fracture'], positiveLabel: 'fracture' });
+    expect(results.config.initialisation[0]).toMatch(/^vgg19: ImageNet \(16 layers from vgg19-imagenet-notop/);
+    const predictions = results.runs.flatMap((r: { predictions: unknown[] }) => r.predictions) as { probability: number; truth: number }[];
+    // The truncated JPEG is refused (decodeRaster's default) and recorded, not silently decoded.
+    expect(predictions).toHaveLength(39);
+    const warnings = results.runs.flatMap((r: { warnings: string[] }) => r.warnings).join('\n');
+    expect(warnings).toContain(`${TRUNCATED}: left out: [E_IMAGE_DECODE]`);
+    expect(predictions.filter((p) => p.truth === 1)).toHaveLength(POSITIVES);
+    for (const p of predictions) {
+      expect(p.probability).toBeGreaterThanOrEqual(0);
+      expect(p.probability).toBeLessThanOrEqual(1);
+    }
+    // Not a constant classifier: the probabilities spread.
+    const probs = predictions.map((p) => p.probability);
+    expect(Math.max(...probs) - Math.min(...probs)).toBeGreaterThan(0.05);
+    const report = readFileSync(join(cvOut, 'report.html'), 'utf8');
+    expect(report).toMatch(/AUC/);
+    expect(report).toMatch(/no patient ids|patient ids unknown|each image (is|counts as) its own patient/i);
+  }, 180_000);
+
+  it('train → predict a folder → evaluate --manifest with the same CSV columns', async () => {
+    expect(await runCli([
+      'train', ...manifest, '--out', bundle, '--architecture', 'vgg19', '--input-size', '64', '--mode', 'frozen-trunk',
+      '--epochs', '5', '--batch-size', '8', '--optimizer', 'adam', '--lr', '0.001', '--validation-fraction', '0',
+      '--weights', vggWeights ?? 'imagenet', '--json',
+    ])).toBe(0);
+    const model = JSON.parse(readFileSync(join(bundle, 'model.json'), 'utf8'));
+    expect(model).toMatchObject({ architecture: 'vgg19', inputSize: 64, labels: ['fracture', 'no_fracture'], positiveLabel: 'fracture' });
+
+    // A plain folder of JPEGs (links to three of the subset's files).
+    const folder = join(work, 'folder');
+    mkdirSync(folder);
+    for (const r of subset.slice(0, 2).concat(subset.slice(-2, -1))) symlinkSync(join(dir!, r.image!), join(folder, r.image!.split('/').pop()!));
+    out = '';
+    expect(await runCli(['predict', folder, '--bundle', bundle])).toBe(0);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    for (const l of lines) {
+      expect(['fracture', 'no_fracture']).toContain(l.label);
+      expect(l.positiveLabel).toBe('fracture');
+      expect(l.probability).toBeGreaterThanOrEqual(0);
+      expect(l.probability).toBeLessThanOrEqual(1);
+    }
+
+    out = '';
+    const evalOut = join(work, 'evaluate');
+    expect(await runCli(['evaluate', '--bundle', bundle, ...manifest, '--out', evalOut, '--gallery', '2', '--json'])).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary).toMatchObject({ images: 39, leftOut: 1 });
+    expect(summary.accuracy).toBeGreaterThanOrEqual(0);
+    expect(summary.accuracy).toBeLessThanOrEqual(1);
+    expect(readFileSync(join(evalOut, 'report.html'), 'utf8')).toMatch(/AUC/);
+  }, 180_000);
+});
