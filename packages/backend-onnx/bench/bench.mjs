@@ -91,7 +91,7 @@ const median = (t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)];
 
 async function measure(bundle, loadOptions, { batch16 = true } = {}) {
   const t0 = Date.now();
-  const model = await createOnnxBackend({ cacheDir: false }).load(bundle, { threads: THREADS, ...loadOptions });
+  const model = await createOnnxBackend({ cacheDir: false }).load(bundle, { engines: ['cpu'], threads: THREADS, ...loadOptions });
   const loadMs = Date.now() - t0;
   const t1 = await time(model, 1, RUNS1, 2);
   const t16 = batch16 ? await time(model, 16, RUNS16, 1) : undefined;

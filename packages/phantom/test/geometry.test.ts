@@ -5,7 +5,7 @@ import { MU } from '../src/anatomy/materials.js';
 import type { BonePart } from '../src/anatomy/bones.js';
 import { CutEvaluator, KEEP_ALL, KEEP_BELOW, KEEP_NONE, type CutSpec } from '../src/projection/cut.js';
 import { rasterEllipsoid } from '../src/projection/ellipsoid.js';
-import { createPlane, emptyBox } from '../src/projection/raster.js';
+import { createPlane, RowSpans } from '../src/projection/raster.js';
 import { insideTriangle, triangle } from '../src/projection/triangle.js';
 import { rasterTube, type TubeProfile } from '../src/projection/tube.js';
 import { convexHull, insidePolygon } from '../src/truth/hull.js';
@@ -37,7 +37,7 @@ describe('tube projection', () => {
     [11, 0],
   ])('at %f mm from the axis integrates %f', (d, expected) => {
     const plane = createPlane(41, 40);
-    rasterTube(plane, emptyBox(), centred, straightTube(), { sLo: 0, sHi: 39, cut: null, include: null, exclude: [] });
+    rasterTube(plane, new RowSpans(64, 64), centred, straightTube(), { sLo: 0, sHi: 39, cut: null, include: null, exclude: [] });
     expect(plane.data[10 * 41 + 20 + d]).toBeCloseTo(expected, 5);
     expect(plane.data[10 * 41 + 20 - d]).toBeCloseTo(expected, 5);
   });
@@ -45,7 +45,7 @@ describe('tube projection', () => {
   it('a transverse cut keeps one side minus half the gap', () => {
     const spec: CutSpec = { keep: 'proximal', sF: 20, hF: 0, wF: 0, kh: 0, kw: 0, spikeSlope: 0, spikeSign: 1, spikeStart: 0, cosPsi: 1, gap: 2, band: 5 };
     const plane = createPlane(41, 40);
-    rasterTube(plane, emptyBox(), centred, straightTube(), { sLo: 0, sHi: 39, cut: new CutEvaluator(spec), include: null, exclude: [] });
+    rasterTube(plane, new RowSpans(64, 64), centred, straightTube(), { sLo: 0, sHi: 39, cut: new CutEvaluator(spec), include: null, exclude: [] });
     const column = [17, 18, 19, 20, 21, 22].map((y) => plane.data[y * 41 + 20]! > 0);
     // proximal bone ends at s = sF − gap/2 = 19 (exclusive)
     expect(column).toEqual([true, true, false, false, false, false]);
@@ -54,9 +54,9 @@ describe('tube projection', () => {
   it('a wedge (comminution piece) includes and excludes bone', () => {
     const wedge = triangle({ x: 0, y: 10 }, { x: 12, y: 10 }, { x: 12, y: 30 });
     const inc = createPlane(41, 40);
-    rasterTube(inc, emptyBox(), centred, straightTube(), { sLo: 0, sHi: 39, cut: null, include: wedge, exclude: [] });
+    rasterTube(inc, new RowSpans(64, 64), centred, straightTube(), { sLo: 0, sHi: 39, cut: null, include: wedge, exclude: [] });
     const exc = createPlane(41, 40);
-    rasterTube(exc, emptyBox(), centred, straightTube(), { sLo: 0, sHi: 39, cut: null, include: null, exclude: [wedge] });
+    rasterTube(exc, new RowSpans(64, 64), centred, straightTube(), { sLo: 0, sHi: 39, cut: null, include: null, exclude: [wedge] });
     // (h, s) = (8, 20) is inside the wedge, (−8, 20) is not
     expect([inc.data[20 * 41 + 28]! > 0, exc.data[20 * 41 + 28]! > 0]).toEqual([true, false]);
     expect([inc.data[20 * 41 + 12]! > 0, exc.data[20 * 41 + 12]! > 0]).toEqual([false, true]);
@@ -114,7 +114,7 @@ describe('ellipsoid projection', () => {
     [Math.PI / 2, 6, 10 * Math.sqrt(1 - 36 / 64)],
   ])('view ψ = %f, %f mm off centre: chord %f', (psi, dh, chord) => {
     const plane = createPlane(41, 41);
-    rasterEllipsoid(plane, emptyBox(), centred, psi, part([10, 5, 8]), null);
+    rasterEllipsoid(plane, new RowSpans(64, 64), centred, psi, part([10, 5, 8]), null);
     expect(plane.data[20 * 41 + 20 + dh]).toBeCloseTo(chord, 4);
   });
 });

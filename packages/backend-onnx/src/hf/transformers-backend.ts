@@ -30,11 +30,12 @@ import { HF_CONFIG, HF_DTYPE, HF_MODEL_FILES, writeHfFolder } from './folder.js'
 type Transformers = typeof import('@huggingface/transformers');
 type Classifier = (images: unknown[], options: { top_k: number | null }) => Promise<{ label: string; score: number }[][]>;
 
-const DEVICES = ['cpu', 'webgpu', 'cuda'] as const;
+/** transformers.js devices this backend offers, best first. */
+const DEVICES = ['cuda', 'webgpu', 'cpu'] as const;
 type Device = (typeof DEVICES)[number];
 
 export interface TransformersLoadOptions extends LoadOptions {
-  /** transformers.js devices in order (it runs onnxruntime-node's providers). @defaultValue ['cpu'] */
+  /** transformers.js devices in order (it runs onnxruntime-node's providers). @defaultValue all, best first (cuda, webgpu, cpu) */
   engines?: Device[];
   /** @defaultValue 'fp32' */
   precision?: Precision;
@@ -64,7 +65,7 @@ export function createTransformersBackend(): InferenceBackend & { load(bundle: M
     },
     async load(bundle: ModelBundle, options: TransformersLoadOptions = {}): Promise<TransformersLoadedModel> {
       const precision = options.precision ?? 'fp32';
-      const requested = options.engines ?? ['cpu'];
+      const requested = options.engines ?? [...DEVICES];
       for (const d of requested) if (!(DEVICES as readonly string[]).includes(d)) throw choiceError('engines', String(d), DEVICES);
       const skipped: string[] = [];
       let device: Device | undefined;

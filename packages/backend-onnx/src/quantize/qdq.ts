@@ -25,7 +25,7 @@ export interface QuantizeOptions {
   calibration: ImageBatch[];
   /** @defaultValue 'percentile' */
   method?: CalibrationMethod;
-  /** Share of values kept inside the range, per tail, for the percentile method. @defaultValue 99.999 */
+  /** Share of values kept inside the range, per tail, for the percentile method (99.99 kept more labels than 99.999 on the parity test networks). @defaultValue 99.99 */
   percentile?: number;
   /** Quantise the dense head too (tiny; kept float by default for accuracy). @defaultValue false */
   quantizeDense?: boolean;
@@ -62,7 +62,7 @@ function quantizeWeights(w: Float32Array, channels: number, axis: 0 | 1, qmax: n
 export async function quantizeQdq(model: ModelProto, options: QuantizeOptions): Promise<{ model: ModelProto; report: QuantizeReport }> {
   const g = model.graph!;
   const method = options.method ?? 'percentile';
-  const percentile = options.percentile ?? 99.999;
+  const percentile = options.percentile ?? 99.99;
   const qmax = options.reduceRange ? 63 : 127;
   const inits = new Map((g.initializer ?? []).map((t) => [t.name!, t]));
   const isWeightOp = (n: NodeProto) => n.opType === 'Conv' || (options.quantizeDense === true && n.opType === 'Gemm');
@@ -143,7 +143,7 @@ export async function quantizeQdq(model: ModelProto, options: QuantizeOptions): 
         const sIn = params.get(n.input![0]!)!.scale;
         const b = floatData(inits.get(bName)!);
         const bScale = scale.map((s) => s * sIn);
-        const bq = Int32Array.from(b, (v, c) => Math.round(v / bScale[c]!));
+        const bq = Int32Array.from(b, (v, c) => Math.max(-2147483647, Math.min(2147483647, Math.round(v / bScale[c]!))));
         input[2] = deq(bName, bq, DataType.INT32, [channels], bScale, new Int32Array(channels), DataType.INT32, 0);
         replaced.add(bName);
       }

@@ -24,7 +24,7 @@ import { engineAvailability, onnxEngines, ONNX_ENGINES, parseEngine, runtimeErro
 import { toOrtSessionOptions, type OnnxSessionOptions } from './session-options.js';
 
 export interface OnnxLoadOptions extends LoadOptions {
-  /** Providers in order of preference. @defaultValue ['cpu'] */
+  /** Providers in order of preference. @defaultValue every provider, best first (tensorrt, cuda, webgpu, cpu) */
   engines?: OnnxEngine[];
   /** After the requested providers, try the others (fastest first, CPU last). @defaultValue false */
   allowFallback?: boolean;
@@ -105,7 +105,7 @@ export function createOnnxBackend(defaults: OnnxLoadOptions = {}): OnnxBackend {
     engines: (): Promise<EngineAvailability[]> => onnxEngines(),
     async load(bundle: ModelBundle, options: OnnxLoadOptions = {}): Promise<OnnxLoadedModel> {
       const o: OnnxLoadOptions = { ...defaults, ...options, session: { ...defaults.session, ...options.session } };
-      const requested = (o.engines ?? ['cpu']).map((e) => parseEngine(String(e)));
+      const requested = (o.engines ?? [...ONNX_ENGINES]).map((e) => parseEngine(String(e)));
       const order = o.allowFallback ? [...requested, ...ONNX_ENGINES.filter((e) => !requested.includes(e))] : requested;
       const sessionOptions: OnnxSessionOptions = {
         ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}),

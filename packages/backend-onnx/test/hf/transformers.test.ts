@@ -64,7 +64,10 @@ describe('transformers.js image-classification pipeline agrees with the ONNX Run
     const x = { data: images, shape: [n, SIZE, SIZE, 3] as [number, number, number, number] };
     const [a, b] = [await hf.forward(x), await ort.forward(x)];
     expect(hf.runtime).toMatchObject({ backend: 'transformers', engine: 'cpu', precision: 'fp32' });
+    const label = (p: Float32Array) => Array.from({ length: n }, (_, i) => (p[2 * i]! >= p[2 * i + 1]! ? 0 : 1));
     expect(maxAbsDiff(a.probabilities, b.probabilities)).toBeLessThan(1e-5);
+    expect(label(a.probabilities)).toEqual(label(b.probabilities));
+    console.log(`transformers.js vs onnx: max |Δp| ${maxAbsDiff(a.probabilities, b.probabilities)}`);
     await expect(hf.forward(x, { features: true })).rejects.toThrowError(/class scores only; use the 'onnx' backend/);
     await Promise.all([hf.dispose(), ort.dispose()]);
   });
@@ -89,6 +92,7 @@ describe('transformers.js image-classification pipeline agrees with the ONNX Run
     const ort = await createOnnxBackend({ cacheDir: false }).load(bundle);
     const viaCore = await ort.forward({ data: zscore(planes), shape: [n, SIZE, SIZE, 3] });
     expect(maxAbsDiff(viaPipeline, viaCore.probabilities)).toBeLessThan(1e-5);
+    console.log(`transformers.js on PNGs vs onnx on core's z-score: max |Δp| ${maxAbsDiff(viaPipeline, viaCore.probabilities)}`);
     await ort.dispose();
     await (classify as unknown as { dispose(): Promise<void> }).dispose();
   });

@@ -17,7 +17,16 @@ interface DawnGpu {
   requestAdapter(options?: { powerPreference?: string }): Promise<DawnAdapter | null>;
 }
 interface DawnAdapter {
-  info?: { vendor?: string; architecture?: string; description?: string };
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+}
+
+/** Software rasterisers that expose Vulkan/WebGPU on the CPU: slower than the WASM engine. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software/i;
+
+function describeAdapter(adapter: DawnAdapter): string {
+  const info = adapter.info ?? {};
+  return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
 }
 
 let adapterProbe: Promise<{ gpu: DawnGpu; adapter: DawnAdapter } | string> | undefined;
@@ -34,7 +43,10 @@ function findAdapter(): Promise<{ gpu: DawnGpu; adapter: DawnAdapter } | string>
     const gpu = create([]);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) {
-      return 'Dawn found no WebGPU adapter: no GPU, or no Vulkan driver (libvulkan.so.1) on this machine';
+      return 'Dawn found no usable WebGPU adapter: no GPU, or no Vulkan driver Dawn accepts (Dawn prints its reasons on stderr)';
+    }
+    if (adapter.isFallbackAdapter || adapter.info?.isFallbackAdapter || SOFTWARE_ADAPTER.test(describeAdapter(adapter))) {
+      return `Dawn found only a software (CPU-emulated) WebGPU adapter (${describeAdapter(adapter)}); the wasm engine is faster`;
     }
     return { gpu, adapter };
   })();
@@ -68,9 +80,6 @@ export const webgpuEngine: EngineLoader = {
     }
     if (!(await tf.setBackend('webgpu'))) throw new Error('@tensorflow/tfjs-backend-webgpu failed to initialise');
     await tf.ready();
-    const info = found.adapter.info ?? {};
-    return {
-      adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown',
-    };
+    return { adapter: describeAdapter(found.adapter) };
   },
 };

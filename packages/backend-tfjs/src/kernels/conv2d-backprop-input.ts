@@ -5,9 +5,11 @@
  * the filter is flipped in space with its in/out channels swapped. 1×1 filters are one matrix product
  * scattered back at the stride.
  *
- * WASM has a native kernel, but it is a direct loop about 10× slower than its forward convolution on
- * 3×3 layers (bench/); this one replaces it only when asked (see register.ts) and is checked against
- * the CPU backend in test/kernels.
+ * WASM has a native kernel, a direct loop about 10× slower than its forward convolution on 3×3
+ * layers with some spatial extent. Flipping and transposing the filter costs a pass over it, so on
+ * tiny feature maps (few output positions per filter weight) the native loop is faster and is used:
+ * below {@link NATIVE_BELOW_POSITIONS} output positions (batch × height × width), measured
+ * crossover 20–80 on 3×3 64- and 512-channel layers. Checked against the CPU backend in test/kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import { convGeometry, dilate, padOrCrop, type ConvGeometry } from './conv-geometry.js';
@@ -42,10 +44,20 @@ export function conv2dBackpropInputWasm(dy: tf.Tensor4D, filter: tf.Tensor4D, g:
   });
 }
 
+/** Output positions (batch × outH × outW) below which the native WASM kernel is used. */
+export const NATIVE_BELOW_POSITIONS = 64;
+
+let nativeKernel: tf.KernelFunc | undefined;
+/** @internal register.ts hands over the native kernel it replaces. */
+export function setNativeBackpropInput(kernel: tf.KernelFunc | undefined): void {
+  nativeKernel = kernel;
+}
+
 export const conv2dBackpropInputConfig: tf.KernelConfig = {
   kernelName: 'Conv2DBackpropInput',
   backendName: 'wasm',
-  kernelFunc: ({ inputs, attrs }) => {
+  kernelFunc: (args) => {
+    const { inputs, attrs } = args;
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const a = attrs as unknown as {
       strides: [number, number] | number;
@@ -55,6 +67,7 @@ export const conv2dBackpropInputConfig: tf.KernelConfig = {
       inputShape: [number, number, number, number];
     };
     const g = convGeometry('Conv2DBackpropInput', a.inputShape, filter.shape, a.strides, a.pad, a.dataFormat, a.dimRoundingMode);
+    if (nativeKernel && g.batch * g.outH * g.outW < NATIVE_BELOW_POSITIONS) return nativeKernel(args);
     return tf.tidy(() => conv2dBackpropInputWasm(asTensor(dy) as tf.Tensor4D, asTensor(filter) as tf.Tensor4D, g));
   },
 };

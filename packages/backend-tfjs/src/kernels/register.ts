@@ -1,7 +1,9 @@
 /**
  * Registration of affnet's WASM training kernels. Explicit and idempotent (nothing happens on
  * import). `Conv2DBackpropFilter` is missing from tfjs-backend-wasm 4.22 and always added;
- * `Conv2DBackpropInput` exists natively and is replaced only on request (faster, see bench/).
+ * `Conv2DBackpropInput` exists natively and is replaced by default by a faster one that hands tiny
+ * feature maps back to the native kernel (see conv2d-backprop-input.ts; `replaceBackpropInput: false`
+ * keeps the native one).
  *
  * What a gradient step of VGG19, InceptionV3 and ResNet50 needs on WASM was listed by running one
  * (test/kernels/wasm-gradient-coverage.test.ts): only `Conv2DBackpropFilter` is missing; MaxPoolGrad,
@@ -10,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
-import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { conv2dBackpropInputConfig, setNativeBackpropInput } from './conv2d-backprop-input.js';
 
 export type KernelSource = 'native' | 'affnet' | 'missing';
 
@@ -23,6 +25,7 @@ function install(config: tf.KernelConfig): void {
     natives.set(config.kernelName, current);
     tf.unregisterKernel(config.kernelName, 'wasm');
   }
+  if (config === conv2dBackpropInputConfig) setNativeBackpropInput(natives.get(config.kernelName)?.kernelFunc);
   tf.registerKernel(config);
 }
 

@@ -30,10 +30,42 @@ export function runNodes(net: TfNetwork, nodes: readonly GraphNode[], known: Act
       return t;
     });
     const layer = net.model.getLayer(node.name);
+    if (node.op === 'batchnorm' && training && !(node.scale && node.center)) {
+      out.set(node.name, batchNormTraining(layer, node, inputs[0]!));
+      continue;
+    }
     const arg = node.op === 'add' || node.op === 'concat' ? inputs : inputs[0]!;
     out.set(node.name, layer.apply(arg, { training }) as tf.Tensor);
   }
   return out;
+}
+
+function layerWeight(layer: tf.layers.Layer, name: string): tf.LayerVariable | undefined {
+  return layer.weights.find((w) => w.originalName.split('/').at(-1) === name);
+}
+
+/**
+ * Batch normalisation in training mode for layers without gamma or beta. tfjs-layers 4.22 reads
+ * `gamma` and `beta` unconditionally when training, so a layer built with `scale: false` (all of
+ * InceptionV3's, as in Keras) throws. This is the layer's own computation (tf.moments over N, H, W,
+ * tf.batchNorm, then moving averages with the layer's momentum) with constants for the missing weights.
+ */
+function batchNormTraining(layer: tf.layers.Layer, node: Extract<GraphNode, { op: 'batchnorm' }>, x: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  // tf.batchNorm without a scale breaks under the gradient tape (tfjs-core 4.22), so the absent
+  // weights are passed as the constants they stand for: gamma 1, beta 0.
+  const gamma = (node.scale ? layerWeight(layer, 'gamma')?.read() : undefined) ?? tf.onesLike(mean);
+  const beta = (node.center ? layerWeight(layer, 'beta')?.read() : undefined) ?? tf.zerosLike(mean);
+  const y = tf.batchNorm(x, mean, variance, beta, gamma, node.epsilon);
+  for (const [name, value] of [['moving_mean', mean], ['moving_variance', variance]] as const) {
+    const moving = layerWeight(layer, name);
+    if (!moving) throw new Error(`internal: ${node.name} has no ${name}`);
+    tf.tidy(() => {
+      const current = moving.read();
+      moving.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - node.momentum)));
+    });
+  }
+  return y;
 }
 
 /** A split of the graph into a frozen part (run without gradients) and a trained part. */

@@ -25,7 +25,8 @@ export interface CvFlags extends ManifestOptions, TrainingFlags {
   gallery: string;
   camQuality?: boolean;
   camImages: string;
-  keepBundles?: boolean;
+  deletionSteps: string;
+  keepBundles?: boolean | string;
   report?: boolean;
   json?: boolean;
 }
@@ -76,7 +77,8 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
   const inputSize = parseInputSizes(f.inputSize, architectures);
   const cropFraction = parseNumberOption('--crop-fraction', f.cropFraction, 0.05, 1);
   const gallery = parseIntOption('--gallery', f.gallery, 0, 20)!;
-  const camImages = parseIntOption('--cam-images', f.camImages, 1, 1000)!;
+  const camImages = parseIntOption('--cam-images', f.camImages, 0, 1000)!;
+  const steps = parseIntOption('--deletion-steps', f.deletionSteps, 2, 1000)!;
   const registry = await createRegistry();
   const { backend } = await registry.resolve(['tfjs']);
   const bar = cvProgress();
@@ -99,8 +101,8 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
       backendOptions: engineOptions(f.engine),
       initialWeights: (a, n) => startingWeights(f.weights, a, { pathway: 'automated', inputSize: n, normalisation: 'zscore' }, [...manifest.labels], manifest.positive, seed),
       galleryPerFold: gallery,
-      ...(f.camQuality !== false && hasTruth(manifest) ? { camQuality: { regionOf: truthRegions(manifest), maxImages: camImages } } : {}),
-      keepBundles: Boolean(f.keepBundles),
+      ...(f.camQuality !== false && hasTruth(manifest) ? { camQuality: { regionOf: truthRegions(manifest), maxImages: camImages, steps } } : {}),
+      keepBundles: typeof f.keepBundles === 'string' ? f.keepBundles.split(',').map((k) => k.trim()) : Boolean(f.keepBundles),
       onEvent: bar.onEvent,
       ...(extra.signal ? { signal: extra.signal } : {}),
       tool: 'affnet cv',
@@ -127,8 +129,9 @@ export function registerCv(program: Command): void {
     .option('--crop-fraction <x>', 'intervention pathway: crop side as a fraction of the padded image side')
     .option('--gallery <n>', 'CAM overlays per fold for the report gallery', '4')
     .option('--no-cam-quality', 'skip the pointing game and deletion AUC even when the manifest has ground truth')
-    .option('--cam-images <n>', 'images per fold measured for CAM quality (deletion costs 34 forward passes each)', '4')
-    .option('--keep-bundles', 'keep every fold\'s trained bundle under OUT/bundles')
+    .option('--cam-images <n>', 'images per fold whose deletion AUC is measured (2·(steps + 1) forward passes each)', '4')
+    .option('--deletion-steps <n>', 'deletion curve steps', '16')
+    .option('--keep-bundles [keys]', 'keep trained bundles under OUT/bundles: all, or the listed folds ("resnet50-automated-fold1,…")')
     .option('--no-report', 'do not write OUT/report.html')
     .option('--json', 'machine-readable output');
   addTrainingOptions(addManifestOptions(cmd), { mode: 'full' }).action(async (f: CvFlags) => {

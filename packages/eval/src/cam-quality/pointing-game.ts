@@ -1,15 +1,23 @@
 /**
  * Pointing game (Zhang et al., "Top-down Neural Attention by Excitation Backprop", ECCV 2016 /
  * IJCV 2018): a saliency map "hits" when its maximum lies inside the ground-truth region, allowing
- * a tolerance of 15 pixels at the network's input resolution (their setting, at 224 px inputs).
+ * a tolerance of 15 pixels at a 224-pixel network input (their setting); at other input sizes the
+ * tolerance is scaled with the input, so it covers the same share of the image (4.3 px at 64 px).
  * Here it runs in network-input coordinates: the ground-truth polygon is mapped there with the
  * pathway's forward transform (an affine map takes a polygon to a polygon exactly), and the peak
  * is taken on the CAM upsampled to the input size.
  */
 import { affine, type Affine, type Point } from '@affnet/core';
 
-/** Default tolerance in network-input pixels (Zhang et al. 2018, §4.1). */
+/** Tolerance in network-input pixels at {@link POINTING_REFERENCE_INPUT} (Zhang et al. 2018, §4.1). */
 export const POINTING_TOLERANCE_PX = 15;
+/** The input side the 15-pixel tolerance was set for (ImageNet-size inputs). */
+export const POINTING_REFERENCE_INPUT = 224;
+
+/** The tolerance at input side `inputSize`: 15 px at 224 px, scaled. */
+export function pointingTolerance(inputSize: number): number {
+  return (POINTING_TOLERANCE_PX * inputSize) / POINTING_REFERENCE_INPUT;
+}
 
 /** Position of the largest value of a row-major `width`×`height` map (first one on ties). */
 export function argmax2d(map: Float32Array | number[], width: number, height: number): Point {

@@ -16,7 +16,7 @@ import {
   type Radiograph,
 } from '@affnet/core';
 import { deletionCurve, randomOrder, saliencyOrder } from '../cam-quality/deletion.js';
-import { pointingGame, POINTING_TOLERANCE_PX, transformPolygon } from '../cam-quality/pointing-game.js';
+import { pointingGame, pointingTolerance, transformPolygon } from '../cam-quality/pointing-game.js';
 import { camsOf, decidedClass } from '../overlay/cam-maps.js';
 import { camOverlayPng } from '../overlay/cam-overlay.js';
 import type { CamCase, CamQualityResult, Prediction } from '../results/experiment.js';
@@ -42,11 +42,14 @@ export interface FoldEvaluationOptions {
   quality?: {
     /** The fracture region in original-image pixels, or undefined when unknown. */
     regionOf(image: PreparedImage): Promise<Point[] | undefined>;
-    /** @defaultValue {@link POINTING_TOLERANCE_PX} */
+    /** In network-input pixels. @defaultValue {@link pointingTolerance} of the input size (15 px at 224 px) */
     tolerancePx?: number;
     /** Deletion steps. @defaultValue 16 */
     steps?: number;
-    /** Images per fold measured (deletion needs steps + 1 forward passes each). @defaultValue 6 */
+    /**
+     * Images per fold whose deletion curves are measured (each costs 2·(steps + 1) forward passes);
+     * the pointing game uses every image with a region (it needs no extra pass). @defaultValue 6
+     */
     maxImages?: number;
     seed?: number;
   };
@@ -107,21 +110,27 @@ export async function evaluateFold(model: LoadedModel, images: PreparedImage[], 
   let camQuality: CamQualityResult | undefined;
   if (options.quality) {
     const q = options.quality;
-    const tolerancePx = q.tolerancePx ?? POINTING_TOLERANCE_PX;
+    const tolerancePx = q.tolerancePx ?? pointingTolerance(N);
     const rng = createRng(q.seed ?? 0);
     camQuality = { pointingHits: 0, pointingTotal: 0, tolerancePx, deletionAuc: [], deletionAucRandom: [] };
-    for (let i = 0; i < images.length && camQuality.pointingTotal < (q.maxImages ?? 6); i++) {
+    for (let i = 0; i < images.length; i++) {
       const img = images[i]!;
       const region = await q.regionOf(img);
       if (!region || region.length === 0) continue;
       const saliency = upsampleBilinear(cams[i]!, N, N).data;
-      const hit = pointingGame(saliency, N, N, transformPolygon(region, img.transform), tolerancePx);
+      // A constant map (e.g. a 1×1 feature map) points nowhere: a miss.
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of saliency) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
       camQuality.pointingTotal++;
-      if (hit.hit) camQuality.pointingHits++;
-      const one = { data: img.data, shape: [1, N, N, 3] as [number, number, number, number] };
-      const cls = decidedClass(model.bundle, probabilities[i]!, threshold);
-      camQuality.deletionAuc.push((await deletionCurve(model, one, saliencyOrder(saliency), cls, { steps: q.steps ?? 16 })).auc);
-      camQuality.deletionAucRandom.push((await deletionCurve(model, one, randomOrder(N * N, rng), cls, { steps: q.steps ?? 16 })).auc);
+      if (hi > lo && pointingGame(saliency, N, N, transformPolygon(region, img.transform), tolerancePx).hit) camQuality.pointingHits++;
+      // Deletion needs 2·(steps + 1) forward passes per image: only the first few images.
+      if (camQuality.deletionAuc.length < (q.maxImages ?? 6)) {
+        const one = { data: img.data, shape: [1, N, N, 3] as [number, number, number, number] };
+        const cls = decidedClass(model.bundle, probabilities[i]!, threshold);
+        camQuality.deletionAuc.push((await deletionCurve(model, one, saliencyOrder(saliency), cls, { steps: q.steps ?? 16 })).auc);
+        camQuality.deletionAucRandom.push((await deletionCurve(model, one, randomOrder(N * N, rng), cls, { steps: q.steps ?? 16 })).auc);
+      }
     }
   }
   return { predictions, camCases, ...(camQuality ? { camQuality } : {}) };

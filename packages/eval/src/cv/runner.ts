@@ -87,8 +87,8 @@ export interface CvOptions {
    * @defaultValue true, except in `frozen-trunk` mode (where a fold is quick to redo)
    */
   checkpoints?: boolean;
-  /** Keep each fold's trained bundle under OUT/bundles. @defaultValue false */
-  keepBundles?: boolean;
+  /** Keep trained bundles under OUT/bundles: all (true) or those of the listed fold keys ("resnet50-automated-fold1"). @defaultValue false */
+  keepBundles?: boolean | readonly string[];
   /** Stops before the next fold (and the trainer after its current epoch): an orderly kill. */
   signal?: AbortSignal;
   onEvent?(event: CvEvent): void;
@@ -208,7 +208,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
           ...(evaluation.camQuality ? { camQuality: evaluation.camQuality } : {}),
           warnings: [...fold.train, ...fold.test].filter((i) => !set.images[i]).map((i) => `${set.failures.find((f) => f.index === i)?.id ?? i}: left out: ${set.failures.find((f) => f.index === i)?.reason ?? 'unreadable'}`),
         };
-        if (o.keepBundles) {
+        if (o.keepBundles === true || (Array.isArray(o.keepBundles) && o.keepBundles.includes(key))) {
           await writeBundle(store.bundleDir(key), result.bundle);
           record.bundle = store.bundleDir(key).slice(o.outDir.length + 1);
         }

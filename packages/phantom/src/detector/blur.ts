@@ -21,7 +21,6 @@ export function gaussianTaps(sigma: number): Float64Array {
 }
 
 let scratch = new Float32Array(0);
-let padded = new Float32Array(0);
 
 /** One blurred line: out[x] = Σ k[|j|]·src[x + j], src indexed with a left offset of 4. */
 function convolve(src: Float32Array, out: Float32Array, o: number, n: number, k: Float64Array): void {
@@ -46,30 +45,34 @@ function convolve(src: Float32Array, out: Float32Array, o: number, n: number, k:
   }
 }
 
-/**
- * Blurs `p` with a Gaussian of `sigma` pixels, then maps every value v to `post`: `'none'` keeps it,
- * `{ log: ln0 }` writes ln0 − ln(max(v, 1)) (the detector's logarithmic response) and adds the
- * result into `accumulate` (a low-pass of the log image), fused here to save passes over the image.
- */
-export function gaussianBlur(p: Plane, sigma: number, post: 'none' | { log: number; accumulate: BlockAccumulator } = 'none'): void {
-  const { width: w, height: h, data } = p;
-  const k = gaussianTaps(Math.max(sigma, 0.3));
-  const r = k.length - 1;
-  if (scratch.length < w * h) scratch = new Float32Array(w * h);
-  const tmp = scratch;
-  // rows: data → tmp, through an edge-padded copy of the row
-  if (padded.length < Math.max(w, h) + 8) padded = new Float32Array(Math.max(w, h) + 8);
-  const line = padded;
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    line.set(data.subarray(o, o + w), 4);
-    for (let j = 1; j <= 4; j++) {
-      line[4 - j] = data[o]!;
-      line[3 + w + j] = data[o + w - 1]!;
-    }
-    convolve(line, tmp, o, w, k);
+/** Edge-padded copy of a row in a buffer with a left margin of 4 (what {@link convolveRow} reads). */
+export function rowBuffer(width: number): Float32Array {
+  return new Float32Array(width + 8);
+}
+
+/** Blurs one row held in `line` (data at 4..4 + n, margins filled here) into out[o..o + n). */
+export function convolveRow(line: Float32Array, n: number, out: Float32Array, o: number, k: Float64Array): void {
+  for (let j = 1; j <= 4; j++) {
+    line[4 - j] = line[4]!;
+    line[3 + n + j] = line[3 + n]!;
   }
-  // columns: tmp → data; each output row combines 2r + 1 input rows
+  convolve(line, out, o, n, k);
+}
+
+/** Scratch plane of at least `n` values, reused between calls (one per thread). */
+export function scratchPlane(n: number): Float32Array {
+  if (scratch.length < n) scratch = new Float32Array(n);
+  return scratch;
+}
+
+/**
+ * The column half of the blur: tmp (rows already blurred) → `p`, then each value v becomes `post`:
+ * `'none'` keeps it, `{ log: ln0 }` writes ln0 − ln(max(v, 1)) (the detector's logarithmic
+ * response) and adds it into `accumulate` (a low-pass of the log image), fused to save passes.
+ */
+export function blurColumns(tmp: Float32Array, p: Plane, k: Float64Array, post: 'none' | { log: number; accumulate: BlockAccumulator }): void {
+  const { width: w, height: h, data } = p;
+  const r = k.length - 1;
   const log = post === 'none' ? null : post.log;
   const acc = post === 'none' ? null : post.accumulate;
   const bits = post === 'none' ? null : new Int32Array(data.buffer, data.byteOffset, data.length);
@@ -99,4 +102,17 @@ export function gaussianBlur(p: Plane, sigma: number, post: 'none' | { log: numb
     }
     if (log !== null) negLogInPlace(data, bits!, o, o + w, log, acc!.sum, acc!.rowBase(y), acc!.xmap);
   }
+}
+
+/** Blurs `p` in place with a Gaussian of `sigma` pixels (see {@link blurColumns} for `post`). */
+export function gaussianBlur(p: Plane, sigma: number, post: 'none' | { log: number; accumulate: BlockAccumulator } = 'none'): void {
+  const { width: w, height: h, data } = p;
+  const k = gaussianTaps(Math.max(sigma, 0.3));
+  const tmp = scratchPlane(w * h);
+  const line = rowBuffer(w);
+  for (let y = 0; y < h; y++) {
+    line.set(data.subarray(y * w, y * w + w), 4);
+    convolveRow(line, w, tmp, y * w, k);
+  }
+  blurColumns(tmp, p, k, post);
 }

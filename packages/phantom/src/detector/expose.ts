@@ -9,8 +9,8 @@
 import type { Point } from '@affnet/core';
 import type { Rng } from '../rng.js';
 import { scanConvex, type Plane } from '../projection/raster.js';
-import { gaussianBlur } from './blur.js';
-import { BlockAccumulator, blurSmall, lowpassPlan, Upsampler } from './lowpass.js';
+import { blurColumns, convolveRow, gaussianTaps, rowBuffer, scratchPlane } from './blur.js';
+import { BlockAccumulator, blurSmall, lowpassPlan, Upsampler, type SmallPlane } from './lowpass.js';
 import { addMarker, type MarkerSpec } from './marker.js';
 import { addQuantumNoise } from './noise.js';
 
@@ -50,53 +50,77 @@ const EXP_TABLE = (() => {
 })();
 
 /**
- * Turns the line integrals in `attenuation` (overwritten: it is used as working memory) into stored
- * values in [0, 2^bits − 1]. Draws noise from `rng`. Five passes over the image: primary (+ scatter
- * source), scatter + noise, blur rows, blur columns + log (+ low-pass source), enhancement + window.
+ * Turns the line integrals in `attenuation` (overwritten: it is used as working memory) plus the
+ * half-resolution `soft` tissue plane (factor 2, bilinearly up-sampled on the fly; omitted: none)
+ * into stored values in [0, 2^bits − 1]. Draws noise from `rng`. Four passes over the image:
+ * primary (+ scatter source); scatter + noise + blur rows; blur columns + log (+ low-pass source);
+ * enhancement + window + tone.
  */
-export function expose(attenuation: Plane, acq: Acquisition, rng: Rng): Uint16Array {
+export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: SmallPlane): Uint16Array {
   const { width: w, height: h } = attenuation;
   const d = attenuation.data;
-  const inside = new Uint8Array(w * h);
-  scanConvex(acq.field, w, h, (y, x0, x1) => inside.fill(1, y * w + x0, y * w + x1 + 1));
+  // exposed field: one column span per row
+  const spans = new Int32Array(2 * h);
+  for (let y = 0; y < h; y++) spans[2 * y] = w;
+  scanConvex(acq.field, w, h, (y, x0, x1) => {
+    spans[2 * y] = x0;
+    spans[2 * y + 1] = x1;
+  });
   addMarker(d, w, h, acq.marker, -Math.log(LEAD_T), -Math.log(TAB_T));
   // 1. primary intensity (with the anode heel), summed into blocks for the scatter low-pass
   const scatterPlan = lowpassPlan(acq.scatterSigma);
   const scatterSource = new BlockAccumulator(w, h, scatterPlan.factor);
   const { xmap, sum } = scatterSource;
+  const softUp = soft ? new Upsampler(soft, w) : undefined;
+  const zero = new Float32Array(w);
   const expMax = EXP_TABLE.length - 2;
   for (let y = 0; y < h; y++) {
     const n0 = acq.photons * (1 + acq.heel * (y / (h - 1) - 0.5));
     const o = y * w;
     const sb = scatterSource.rowBase(y);
+    const x0 = spans[2 * y]!;
+    const x1 = spans[2 * y + 1]!;
+    const tissue = softUp ? softUp.at(y) : zero;
     for (let x = 0; x < w; x++) {
       const i = o + x;
-      const g = d[i]! * 512;
+      const g = (d[i]! + tissue[x]!) * 512;
       let t = 0;
       if (g < expMax) {
         const k = g | 0;
         t = EXP_TABLE[k]! + (EXP_TABLE[k + 1]! - EXP_TABLE[k]!) * (g - k);
       }
-      const v = n0 * t * (inside[i] ? 1 : BLADE_T);
+      const v = x >= x0 && x <= x1 ? n0 * t : n0 * t * BLADE_T;
       d[i] = v;
       // scatter arises where the beam interacts: the primary times the fraction that interacted
       sum[sb + xmap[x]!]! += v * (1 - t);
     }
   }
-  // 2. scatter, then quantum noise on primary + scatter
+  // 2. scatter, quantum noise on primary + scatter, then the blur's row pass (the scintillator
+  //    spreads the noise too); 3. the blur's column pass with the log response v = ln(N0 / I)
   const scatter = scatterSource.finish();
   blurSmall(scatter, scatterPlan.radius);
-  addScatterAndNoise(attenuation, new Upsampler(scatter, w), acq.scatter, rng);
-  // 3–4. blur (the scintillator spreads the noise too), logarithmic response v = ln(N0 / I)
+  const scatterUp = new Upsampler(scatter, w);
+  const taps = gaussianTaps(Math.max(acq.blur, 0.3));
+  const tmp = scratchPlane(w * h);
+  const line = rowBuffer(w);
+  const lineData = line.subarray(4, 4 + w);
+  const frac = acq.scatter;
+  for (let y = 0; y < h; y++) {
+    const row = scatterUp.at(y);
+    const o = y * w;
+    for (let x = 0; x < w; x++) lineData[x] = d[o + x]! + frac * row[x]!;
+    addQuantumNoise(lineData, rng);
+    convolveRow(line, w, tmp, o, taps);
+  }
   const enhancePlan = lowpassPlan(acq.enhancementSigma);
   const logSource = new BlockAccumulator(w, h, enhancePlan.factor);
-  gaussianBlur(attenuation, acq.blur, { log: Math.log(acq.photons), accumulate: logSource });
-  // 5. edge enhancement / dynamic range compression v + g·(v − lowpass(v)), window, tone, quantisation
+  blurColumns(tmp, attenuation, taps, { log: Math.log(acq.photons), accumulate: logSource });
+  // 4. edge enhancement / dynamic range compression v + g·(v − lowpass(v)), window, tone, quantisation
   const low = logSource.finish();
   blurSmall(low, enhancePlan.radius);
   const up = new Upsampler(low, w);
   const g = acq.enhancement;
-  const [lo, hi] = windowOf(d, inside, w, up, g);
+  const [lo, hi] = windowOf(d, spans, w, up, g);
   const max = 2 ** acq.bits - 1;
   const tone = new Uint16Array(TONE_STEPS + 1);
   for (let k = 0; k <= TONE_STEPS; k++) tone[k] = Math.round(max * (0.02 + 0.96 * Math.pow(k / TONE_STEPS, acq.gamma)));
@@ -115,16 +139,6 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng): Uint16Ar
   return out;
 }
 
-function addScatterAndNoise(p: Plane, scatter: Upsampler, fraction: number, rng: Rng): void {
-  const { width: w, height: h, data } = p;
-  for (let y = 0; y < h; y++) {
-    const row = scatter.at(y);
-    const o = y * w;
-    for (let x = 0; x < w; x++) data[o + x]! += fraction * row[x]!;
-    addQuantumNoise(data.subarray(o, o + w), rng);
-  }
-}
-
 const TONE_STEPS = 65535;
 /** Line integral where the anatomy starts for the window (≈ 45 mm of muscle). */
 const ANATOMY = 1;
@@ -134,13 +148,22 @@ const ANATOMY = 1;
  * The window: from the 0.5th percentile of the anatomy (field pixels above a tenth of the field's
  * range, so direct exposure is left out and shows black) to the 99.9th percentile of the field.
  */
-function windowOf(d: Float32Array, mask: Uint8Array, width: number, low: Upsampler, gain: number): [number, number] {
-  // every third pixel of every third row (enhanced as the output will be): plenty for percentiles
-  const sample: number[] = [];
-  for (let y = 1; y * width < d.length; y += 3) {
+function windowOf(d: Float32Array, spans: Int32Array, width: number, low: Upsampler, gain: number): [number, number] {
+  // every fourth pixel of every fourth row of the field (enhanced as the output will be)
+  const height = d.length / width;
+  const sample = new Float64Array(Math.ceil(height / 4) * Math.ceil(width / 4));
+  let n = 0;
+  for (let y = 2; y < height; y += 4) {
+    const x0 = spans[2 * y]!;
+    const x1 = spans[2 * y + 1]!;
+    if (x0 > x1) continue;
     const row = low.at(y);
-    for (let x = 1, i = y * width + 1; x < width; x += 3, i += 3) if (mask[i]) sample.push(d[i]! + gain * (d[i]! - row[x]!));
+    for (let x = x0 + ((4 - (x0 % 4)) % 4), i = y * width + x; x <= x1; x += 4, i += 4) sample[n++] = d[i]! + gain * (d[i]! - row[x]!);
   }
+  return rangeOf(sample.subarray(0, n));
+}
+
+function rangeOf(sample: Float64Array): [number, number] {
   let mn = Infinity;
   let mx = -Infinity;
   for (const v of sample) {

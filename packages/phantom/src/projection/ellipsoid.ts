@@ -8,7 +8,7 @@ import { affine, type Affine, type Point } from '@affnet/core';
 import type { BonePart } from '../anatomy/bones.js';
 import { dot, type Vec3 } from '../anatomy/vec3.js';
 import { clipDepth, CutEvaluator, KEEP_NONE } from './cut.js';
-import { growBox, overlap, type Box, type Plane } from './raster.js';
+import { overlap, type Plane, type RowSpans } from './raster.js';
 
 interface Form {
   A: number;
@@ -50,7 +50,7 @@ const depth = new Float64Array(2);
  * Rasterises a bone part (max-combined into `plane`) through `toImage` (local view plane → image px)
  * at view angle psi; an optional cut keeps only the fragment's side of the fracture surface.
  */
-export function rasterEllipsoid(plane: Plane, box: Box, toImage: Affine, psi: number, part: BonePart, cut: CutEvaluator | null): void {
+export function rasterEllipsoid(plane: Plane, spans: RowSpans, toImage: Affine, psi: number, part: BonePart, cut: CutEvaluator | null): void {
   const outer = form(part.axes, part.radii, psi);
   const innerRadii: Vec3 = [part.radii[0] - part.shell, part.radii[1] - part.shell, part.radii[2] - part.shell];
   const hasInner = innerRadii.every((r) => r > 0.5);
@@ -81,10 +81,6 @@ export function rasterEllipsoid(plane: Plane, box: Box, toImage: Affine, psi: nu
   const data = plane.data;
   const A = outer.A;
   const Ai = inner.A;
-  let bx0 = Infinity;
-  let bx1 = -Infinity;
-  let by0 = Infinity;
-  let by1 = -Infinity;
   for (let y = y0; y <= y1; y++) {
     const e1 = i1 * y + i2 - c.h;
     const e2 = i4 * y + i5 - c.s;
@@ -96,6 +92,7 @@ export function rasterEllipsoid(plane: Plane, box: Box, toImage: Affine, psi: nu
     const xa = Math.max(xmin, Math.ceil((-qb - sq) / (2 * qa)));
     const xb = Math.min(xmax, Math.floor((-qb + sq) / (2 * qa)));
     if (xa > xb) continue;
+    spans.grow(y, xa, xb);
     const row = y * plane.width;
     for (let x = xa; x <= xb; x++) {
       const dh = i0 * x + e1;
@@ -122,11 +119,6 @@ export function rasterEllipsoid(plane: Plane, box: Box, toImage: Affine, psi: nu
       }
       const o = row + x;
       if (value > data[o]!) data[o] = value;
-      if (x < bx0) bx0 = x;
-      if (x > bx1) bx1 = x;
-      if (y < by0) by0 = y;
-      if (y > by1) by1 = y;
     }
   }
-  if (bx0 <= bx1) growBox(box, bx0, by0, bx1, by1);
 }

@@ -12,34 +12,40 @@ export interface Plane {
 
 export const createPlane = (width: number, height: number): Plane => ({ width, height, data: new Float32Array(width * height) });
 
-/** Pixel bounding box, inclusive, clipped to the plane; empty when x0 > x1 or y0 > y1. */
-export interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
+/**
+ * The pixels a group of parts touched, as one inclusive column span per row (lo > hi: none), so that
+ * adding a group into the total visits only those pixels.
+ */
+export class RowSpans {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  yMin = Infinity;
+  yMax = -Infinity;
 
-export const emptyBox = (): Box => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity });
-export function growBox(b: Box, x0: number, y0: number, x1: number, y1: number): void {
-  if (x0 < b.x0) b.x0 = x0;
-  if (y0 < b.y0) b.y0 = y0;
-  if (x1 > b.x1) b.x1 = x1;
-  if (y1 > b.y1) b.y1 = y1;
+  constructor(height: number, width: number) {
+    this.lo = new Int32Array(height).fill(width);
+    this.hi = new Int32Array(height).fill(-1);
+  }
+
+  grow(y: number, x0: number, x1: number): void {
+    if (x0 < this.lo[y]!) this.lo[y] = x0;
+    if (x1 > this.hi[y]!) this.hi[y] = x1;
+    if (y < this.yMin) this.yMin = y;
+    if (y > this.yMax) this.yMax = y;
+  }
 }
 
 /**
  * Calls `row(y, x0, x1)` for every pixel row the convex polygon crosses, with the inclusive column
- * span of pixel centres inside it, clipped to the plane. Returns the box it touched.
+ * span of pixel centres inside it, clipped to the plane.
  */
-export function scanConvex(poly: readonly Point[], width: number, height: number, row: (y: number, x0: number, x1: number) => void): Box {
+export function scanConvex(poly: readonly Point[], width: number, height: number, row: (y: number, x0: number, x1: number) => void): void {
   let ymin = Infinity;
   let ymax = -Infinity;
   for (const p of poly) {
     ymin = Math.min(ymin, p.y);
     ymax = Math.max(ymax, p.y);
   }
-  const box = emptyBox();
   const yStart = Math.max(0, Math.ceil(ymin));
   const yEnd = Math.min(height - 1, Math.floor(ymax));
   const n = poly.length;
@@ -64,9 +70,7 @@ export function scanConvex(poly: readonly Point[], width: number, height: number
     const x1 = Math.min(width - 1, Math.floor(hi));
     if (x0 > x1) continue;
     row(y, x0, x1);
-    growBox(box, x0, y, x1, y);
   }
-  return box;
 }
 
 /** Length of the overlap of [a0, a1] and [b0, b1] (0 when disjoint). */
@@ -76,13 +80,12 @@ export function overlap(a0: number, a1: number, b0: number, b1: number): number 
   return hi > lo ? hi - lo : 0;
 }
 
-/** Adds `src` into `dst` inside `box` and clears `src` there (group buffers are reused). */
-export function addAndClear(dst: Plane, src: Plane, box: Box): void {
-  if (box.x0 > box.x1) return;
+/** Adds `src` into `dst` over the touched `spans` and clears `src` there (group buffers are reused). */
+export function addAndClear(dst: Plane, src: Plane, spans: RowSpans): void {
   const w = dst.width;
-  for (let y = box.y0; y <= box.y1; y++) {
+  for (let y = spans.yMin; y <= spans.yMax; y++) {
     const o = y * w;
-    for (let x = box.x0; x <= box.x1; x++) {
+    for (let x = spans.lo[y]!, x1 = spans.hi[y]!; x <= x1; x++) {
       const v = src.data[o + x]!;
       if (v !== 0) {
         dst.data[o + x]! += v;

@@ -3,13 +3,14 @@
  * ray crosses, summed over soft tissue and rigid bodies. Within one rigid body overlapping parts are
  * combined by maximum (they are one bone); separate bodies and overlapping fragments add up. @internal
  */
-import type { Affine } from '@affnet/core';
+import { affine, type Affine } from '@affnet/core';
+import type { SmallPlane } from '../detector/lowpass.js';
 import { boneParts, type BoneGroup } from '../anatomy/bones.js';
 import { shaftBottom, SHAFT_TOP, type FemurAnatomy } from '../anatomy/femur.js';
 import type { FracturePattern } from '../fracture/types.js';
 import { rasterEllipsoid } from './ellipsoid.js';
 import { fragmentSetups, type FragmentSetup } from './fragments.js';
-import { addAndClear, createPlane, emptyBox, type Plane } from './raster.js';
+import { addAndClear, createPlane, RowSpans, type Plane } from './raster.js';
 import { rasterSoftTissue } from './soft-tissue.js';
 import { rasterTube } from './tube.js';
 
@@ -23,27 +24,33 @@ export interface SceneView {
 }
 
 export interface Scene {
-  /** Line integral per pixel (dimensionless: μ × mm). */
+  /** Line integral of the bones per pixel (dimensionless: μ × mm). */
   attenuation: Plane;
+  /**
+   * Line integral of the soft tissue at half resolution (pixel (i, j) centred on full-resolution
+   * (2i + ½, 2j + ½)): it is smooth, so the detector up-samples it on the fly at a quarter of the cost.
+   */
+  soft: SmallPlane;
   fragments: [FragmentSetup, FragmentSetup];
 }
 
 export function projectScene(a: FemurAnatomy, f: FracturePattern, view: SceneView): Scene {
   const total = createPlane(view.width, view.height);
   const group = createPlane(view.width, view.height);
-  rasterSoftTissue(total, view.base, view.psi, a);
+  const half = createPlane(Math.ceil(view.width / 2), Math.ceil(view.height / 2));
+  rasterSoftTissue(half, affine.compose(affine.scale(0.5), affine.translate(-0.5, -0.5), view.base), view.psi, a);
   const fragments = fragmentSetups(a, f, view.psi, view.base);
   const parts = boneParts(a);
   const partsOf = (g: BoneGroup) => parts.filter((p) => p.group === g);
   for (const fr of fragments) {
-    const box = emptyBox();
+    const box = new RowSpans(view.height, view.width);
     const band = fr.cut.spec.band;
     const [sLo, sHi] = fr.side === 'proximal' ? [SHAFT_TOP, f.site + band] : [f.site - band, shaftBottom(a)];
     rasterTube(group, box, fr.toImage, fr.profile, { sLo, sHi, cut: fr.cut, include: null, exclude: fr.pieces.map((p) => p.wedge) });
     for (const part of partsOf(fr.side)) rasterEllipsoid(group, box, fr.toImage, fr.psi, part, fr.cut);
     addAndClear(total, group, box);
     for (const piece of fr.pieces) {
-      const pbox = emptyBox();
+      const pbox = new RowSpans(view.height, view.width);
       const ys = piece.wedge.vertices.map((v) => v.y);
       const range = { sLo: Math.min(...ys) - 1, sHi: Math.max(...ys) + 1 };
       rasterTube(group, pbox, piece.toImage, fr.profile, { ...range, cut: fr.cut, include: piece.wedge, exclude: [] });
@@ -58,9 +65,9 @@ export function projectScene(a: FemurAnatomy, f: FracturePattern, view: SceneVie
     ['fibula', dist],
   ];
   for (const [g, fr] of rigid) {
-    const box = emptyBox();
+    const box = new RowSpans(view.height, view.width);
     for (const part of partsOf(g)) rasterEllipsoid(group, box, fr.toImage, fr.psi, part, null);
     addAndClear(total, group, box);
   }
-  return { attenuation: total, fragments };
+  return { attenuation: total, soft: { ...half, factor: 2 }, fragments };
 }

@@ -9,11 +9,13 @@ import { affine, type Affine, type Point } from '@affnet/core';
 import { MU } from '../anatomy/materials.js';
 import { bow, cortexThickness, outerRadius, SHAFT_TOP, shaftBottom, type FemurAnatomy } from '../anatomy/femur.js';
 import { clipDepth, CutEvaluator, KEEP_ALL, KEEP_NONE } from './cut.js';
-import { overlap, scanConvex, type Box, growBox, type Plane } from './raster.js';
+import { overlap, scanConvex, type Plane, type RowSpans } from './raster.js';
 import { insideTriangle, type Triangle } from './triangle.js';
 
 /** LUT step along s, mm. */
 const STEP = 0.25;
+/** Length of the pieces the strip is scanned in, mm. */
+const CHUNK = 30;
 
 export interface TubeProfile {
   s0: number;
@@ -100,17 +102,10 @@ const depth = new Float64Array(2);
  * Rasterises the tube as seen through `toImage` (local view plane (h, s) mm → image px), writing the
  * maximum of the existing value and the tube's line integral (excess attenuation × mm) into `plane`.
  */
-export function rasterTube(plane: Plane, box: Box, toImage: Affine, p: TubeProfile, region: TubeRegion): void {
+export function rasterTube(plane: Plane, spans: RowSpans, toImage: Affine, p: TubeProfile, region: TubeRegion): void {
   const sLo = Math.max(region.sLo, p.s0);
   const sHi = Math.min(region.sHi, p.s0 + (p.n - 1) * STEP);
   if (sHi <= sLo) return;
-  const e = p.maxExtent + 1;
-  const corners: Point[] = [
-    { x: -e, y: sLo },
-    { x: e, y: sLo },
-    { x: e, y: sHi },
-    { x: -e, y: sHi },
-  ].map((q) => affine.apply(toImage, q));
   const inv = affine.invert(toImage);
   const [i0, i1, i2, i3, i4, i5] = inv;
   const { ch, cw, outer, inner, beakOut, beakIn, n, s0 } = p;
@@ -122,50 +117,65 @@ export function rasterTube(plane: Plane, box: Box, toImage: Affine, p: TubeProfi
   const exclude = region.exclude;
   const data = plane.data;
   const width = plane.width;
-  const touched = scanConvex(corners, plane.width, plane.height, (y, x0, x1) => {
-    let h = i0 * x0 + i1 * y + i2;
-    let s = i3 * x0 + i4 * y + i5;
-    const row = y * width;
-    for (let x = x0; x <= x1; x++, h += i0, s += i3) {
-      if (s < sLo || s > sHi) continue;
-      const i = Math.round((s - s0) * invStep);
-      if (i < 0 || i >= n) continue;
-      const d = h - ch[i]!;
-      let R = outer[i]!;
-      let r = inner[i]!;
-      const bo = beakOut[i]!;
-      if (bo > 0 && d > 0) {
-        const t = d >= R ? 1 : (d / R) * (d / R);
-        R += bo * t;
-        r -= beakIn[i]! * t;
-      }
-      const ad = d < 0 ? -d : d;
-      if (ad >= R) continue;
-      if (include !== null && !insideTriangle(include, h, s)) continue;
-      let excluded = false;
-      for (let k = 0; k < exclude.length; k++) {
-        if (insideTriangle(exclude[k]!, h, s)) {
-          excluded = true;
-          break;
-        }
-      }
-      if (excluded) continue;
-      const a = Math.sqrt(R * R - d * d);
-      const b = ad < r ? Math.sqrt(r * r - d * d) : 0;
-      const w0 = cw[i]!;
-      let value: number;
-      const code = cut === null ? KEEP_ALL : cut.evaluate(s, h);
-      if (code === KEEP_NONE) continue;
-      if (code === KEEP_ALL) {
-        value = muC * 2 * (a - b) + muM * 2 * b;
-      } else {
-        if (!clipDepth(code, cut!.limit, w0 - a, w0 + a, depth)) continue;
-        const marrow = overlap(depth[0]!, depth[1]!, w0 - b, w0 + b);
-        value = muC * (depth[1]! - depth[0]! - marrow) + muM * marrow;
-      }
-      const o = row + x;
-      if (value > data[o]!) data[o] = value;
+  // The strip is scanned in pieces of CHUNK mm, each only as wide as the tube is there.
+  for (let c0 = sLo; c0 < sHi; c0 += CHUNK) {
+    const c1 = Math.min(sHi, c0 + CHUNK);
+    let e = 0;
+    for (let i = Math.max(0, Math.floor((c0 - s0) * invStep)); i <= Math.min(n - 1, Math.ceil((c1 - s0) * invStep)); i++) {
+      e = Math.max(e, Math.abs(ch[i]!) + outer[i]! + beakOut[i]!);
     }
-  });
-  if (touched.x0 <= touched.x1) growBox(box, touched.x0, touched.y0, touched.x1, touched.y1);
+    e += 1;
+    const corners: Point[] = [
+      { x: -e, y: c0 },
+      { x: e, y: c0 },
+      { x: e, y: c1 },
+      { x: -e, y: c1 },
+    ].map((q) => affine.apply(toImage, q));
+    scanConvex(corners, plane.width, plane.height, (y, x0, x1) => {
+      spans.grow(y, x0, x1);
+      let h = i0 * x0 + i1 * y + i2;
+      let s = i3 * x0 + i4 * y + i5;
+      const row = y * width;
+      for (let x = x0; x <= x1; x++, h += i0, s += i3) {
+        if (s < c0 || s > c1) continue;
+        const i = Math.round((s - s0) * invStep);
+        if (i < 0 || i >= n) continue;
+        const d = h - ch[i]!;
+        let R = outer[i]!;
+        let r = inner[i]!;
+        const bo = beakOut[i]!;
+        if (bo > 0 && d > 0) {
+          const t = d >= R ? 1 : (d / R) * (d / R);
+          R += bo * t;
+          r -= beakIn[i]! * t;
+        }
+        const ad = d < 0 ? -d : d;
+        if (ad >= R) continue;
+        if (include !== null && !insideTriangle(include, h, s)) continue;
+        let excluded = false;
+        for (let k = 0; k < exclude.length; k++) {
+          if (insideTriangle(exclude[k]!, h, s)) {
+            excluded = true;
+            break;
+          }
+        }
+        if (excluded) continue;
+        const a = Math.sqrt(R * R - d * d);
+        const b = ad < r ? Math.sqrt(r * r - d * d) : 0;
+        const w0 = cw[i]!;
+        let value: number;
+        const code = cut === null ? KEEP_ALL : cut.evaluate(s, h);
+        if (code === KEEP_NONE) continue;
+        if (code === KEEP_ALL) {
+          value = muC * 2 * (a - b) + muM * 2 * b;
+        } else {
+          if (!clipDepth(code, cut!.limit, w0 - a, w0 + a, depth)) continue;
+          const marrow = overlap(depth[0]!, depth[1]!, w0 - b, w0 + b);
+          value = muC * (depth[1]! - depth[0]! - marrow) + muM * marrow;
+        }
+        const o = row + x;
+        if (value > data[o]!) data[o] = value;
+      }
+    });
+  }
 }

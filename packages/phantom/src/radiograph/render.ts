@@ -36,6 +36,6 @@ export function placement(p: PhantomPatient, v: ViewSpec): Affine {
 /** Renders `v` of patient `p`; `rng` supplies the quantum noise. */
 export function renderImage(p: PhantomPatient, v: ViewSpec, rng: Rng): RenderedImage {
   const scene = projectScene(p.femur, p.fracture, { width: v.width, height: v.height, psi: (v.psi * Math.PI) / 180, base: placement(p, v) });
-  const stored = expose(scene.attenuation, v.acquisition, rng);
+  const stored = expose(scene.attenuation, v.acquisition, rng, scene.soft);
   return { width: v.width, height: v.height, stored, bitsStored: v.acquisition.bits, truth: groundTruth(p, v, scene.fragments) };
 }

@@ -71,7 +71,7 @@ export function camSection(s: ExperimentSummary, baseDir: string, perGroup = 4):
         return [networkName(g.architecture), g.pathway, ratio(c.hits, c.total), meanSd(c.deletion.mean, c.deletion.sd), meanSd(c.deletionRandom.mean, c.deletionRandom.sd)];
       }),
       notes: [
-        `Pointing game (Zhang et al., ECCV 2016): a hit when the CAM's maximum, at the network input resolution, lies inside the ground-truth fracture region or within ${fmt(q[0]!.camQuality!.tolerancePx, 0)} input pixels of it.`,
+        `Pointing game (Zhang et al., ECCV 2016): a hit when the maximum of the CAM, upsampled to the network input, lies inside the ground-truth fracture region (mapped into the input by the pathway) or within the tolerance: 15 px at a 224-px input, scaled with the input side (${q.map((g) => `${networkName(g.architecture)} ${fmt(g.camQuality!.tolerancePx, 1)} px`).filter((v, i, a) => a.indexOf(v) === i).join(', ')}). A constant map (a 1×1 feature map) counts as a miss.`,
         'Deletion (Petsiuk et al., RISE, BMVC 2018): pixels are removed (set to the image mean) in order of decreasing CAM value; the area under the probability-of-the-predicted-class curve is lower for a better map. The random-order column is the same on a random order, the baseline to beat.',
       ],
     });
