@@ -14,3 +14,7 @@ export type { FemurAnatomy } from './anatomy/femur.js';
 export type { Acquisition } from './detector/expose.js';
 export { TRUTH_FORMAT, TRUTH_VERSION, type GroundTruth } from './truth/ground-truth.js';
 export { renderContactSheet, type ContactSheetOptions } from './sheet/contact-sheet.js';
+export { measureFeatures, type MeasuredFeatures } from './measure/features.js';
+export { measureLineAngle, type AngleMeasurement, type LineFrame } from './measure/line-angle.js';
+export { measureCortex, type CortexSample, type CortexFrame } from './measure/cortex.js';
+export { fitLogistic, predictLogistic, type LogisticModel } from './measure/logistic.js';

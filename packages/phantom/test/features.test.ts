@@ -13,9 +13,9 @@ const share = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
 describe('cue ranges by difficulty', () => {
   it.each([
     ['AFF', 0, [0, 12], [2.5, 5], 1, 0],
-    ['AFF', 1, [0, 30], [0.5, 3], 1, 0],
-    ['NFF', 0, [35, 70], [0.3, 1.2], 0, 0.6],
-    ['NFF', 1, [35, 70], [0.3, 1.2], 0.3, 0.35],
+    ['AFF', 1, [0, 30], [0.2, 2.5], 1, 0],
+    ['NFF', 0, [35, 70], [0.3, 2], 0, 0.6],
+    ['NFF', 1, [35, 70], [0.3, 2], 0.45, 0.25],
   ] as const)('%s at D = %f: angle %j, beak %j mm, beak share %f, butterfly share %f', (label, d, angle, beak, beakShare, butterfly) => {
     const r = cueRanges(label, d);
     expect(r.angle).toEqual(angle);
@@ -39,11 +39,11 @@ describe('cue ranges by difficulty', () => {
     const rng = createRng(6);
     const nff = Array.from({ length: 2000 }, (_, i) => drawPatient(rng, i, 'NFF', 1).fracture);
     const aff = Array.from({ length: 2000 }, (_, i) => drawPatient(rng, i, 'AFF', 1).fracture);
-    // near-transverse NFF: 35 % draw 10–35°, of which the part ≤ 30° is 20/25
-    expect(share(nff.map((f) => Math.abs(f.obliquityAP) <= 30))).toBeCloseTo(0.35 * 0.8, 1);
-    expect(share(nff.map((f) => f.beak.height > 0))).toBeCloseTo(0.3, 1);
-    // AFF beaks at D = 1 are 0.5–3 mm: a fifth are below 1 mm
-    expect(share(aff.map((f) => f.beak.height < 1))).toBeCloseTo(0.2, 1);
+    // near-transverse NFF: half are drawn at 5–30°
+    expect(share(nff.map((f) => Math.abs(f.obliquityAP) <= 30))).toBeCloseTo(0.5, 1);
+    expect(share(nff.map((f) => f.beak.height > 0))).toBeCloseTo(0.45, 1);
+    // AFF beaks at D = 1 are 0.2–2.5 mm: (1 − 0.2)/2.3 ≈ 0.35 are below 1 mm
+    expect(share(aff.map((f) => f.beak.height < 1))).toBeCloseTo(0.35, 1);
   });
 });
 

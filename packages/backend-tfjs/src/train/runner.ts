@@ -9,7 +9,7 @@ import type { TfNetwork } from '../model/index.js';
 import type { ResolvedConfig } from './config.js';
 import { chunk, deriveSeed, epochOrder, loadBatch, STREAM } from './data.js';
 import { runNodes, type GraphSplit } from './forward.js';
-import { countCorrect, weightedCrossEntropy } from './loss.js';
+import { countCorrect, EPSILON, weightedCrossEntropy } from './loss.js';
 
 export interface EpochStats {
   loss: number;
@@ -63,7 +63,7 @@ export function trainStep(
 /** Validation statistics from probabilities: unweighted loss (as Keras), accuracy, AUC of the positive class. */
 export function evalStats(probabilities: Float32Array, labels: readonly number[], k: number, positive: number): EvalStats {
   let loss = 0;
-  labels.forEach((l, i) => (loss -= Math.log(Math.min(Math.max(probabilities[i * k + l]!, 1e-7), 1 - 1e-7))));
+  labels.forEach((l, i) => (loss -= Math.log(Math.min(Math.max(probabilities[i * k + l]!, EPSILON), 1 - EPSILON))));
   const scores = labels.map((_, i) => probabilities[i * k + positive]!);
   const targets = labels.map((l) => (l === positive ? 1 : 0));
   return {

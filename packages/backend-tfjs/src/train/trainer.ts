@@ -23,7 +23,16 @@ import {
 } from '@affnet/core';
 import { selectEngine, type EngineOptions } from '../engines/index.js';
 import { buildTfModel, getWeights } from '../model/index.js';
-import { checkFingerprint, CHECKPOINT_INDEX, OPTIMIZER_FILE, readCheckpoint, writeCheckpoint, type RunFingerprint, type TrainingState } from './checkpoint.js';
+import {
+  checkFingerprint,
+  CHECKPOINT_INDEX,
+  OPTIMIZER_FILE,
+  readCheckpoint,
+  writeCheckpoint,
+  type Checkpoint,
+  type RunFingerprint,
+  type TrainingState,
+} from './checkpoint.js';
 import { resolveTrainConfig, type ResolvedConfig } from './config.js';
 import { checkSource } from './data.js';
 import { FeatureRunner } from './features.js';
@@ -92,7 +101,7 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
   const engine = await selectEngine((options.backendOptions ?? {}) as EngineOptions);
   const print = fingerprint(config, options.train.samples.length);
 
-  let checkpoint = undefined;
+  let checkpoint: Checkpoint | undefined;
   if (config.checkpointDir) {
     if (config.resume) checkpoint = await readCheckpoint(config.checkpointDir);
     else await clearCheckpoints(config.checkpointDir);

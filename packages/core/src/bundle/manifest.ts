@@ -8,14 +8,14 @@ import { AffnetError } from '../errors.js';
 import { DEFAULT_LABELS } from '../data/manifest-types.js';
 import type { Architecture } from '../models/graph.js';
 import { DEFAULT_INPUT_SIZE, listArchitectures } from '../models/network.js';
-import { BUNDLE_FORMAT_VERSION, type BundleManifest, type PathwayName } from './types.js';
+import { BUNDLE_FORMAT_VERSION, NORMALISATIONS, type BundleManifest, type NormalisationName, type PathwayName } from './types.js';
 
 const positiveInt = z.number().int().positive();
 
 const preprocessingSchema = z.looseObject({
   pathway: z.enum(['automated', 'intervention']),
   inputSize: positiveInt,
-  normalisation: z.literal('zscore'),
+  normalisation: z.enum(NORMALISATIONS as [NormalisationName, ...NormalisationName[]]),
   cropFraction: z.number().positive().max(1).optional(),
   cropMillimetres: z.number().positive().optional(),
 });
@@ -73,6 +73,8 @@ export interface CreateManifestOptions {
   positiveLabel?: string;
   /** @defaultValue "automated" */
   pathway?: PathwayName;
+  /** @defaultValue "zscore" (the reference study's) */
+  normalisation?: NormalisationName;
   /** The program writing the bundle, e.g. "affnet-cli 0.1.0". */
   tool: string;
   initialisation?: string;
@@ -92,7 +94,7 @@ export function createBundleManifest(options: CreateManifestOptions): BundleMani
     inputSize,
     labels,
     positiveLabel: options.positiveLabel ?? labels[0]!,
-    preprocessing: { pathway: options.pathway ?? 'automated', inputSize, normalisation: 'zscore' },
+    preprocessing: { pathway: options.pathway ?? 'automated', inputSize, normalisation: options.normalisation ?? 'zscore' },
     provenance: {
       createdAt: new Date().toISOString(),
       tool: options.tool,

@@ -10,12 +10,22 @@ export const BUNDLE_FORMAT_VERSION = 1;
 
 export type PathwayName = 'automated' | 'intervention';
 
+/**
+ * How the resampled grey plane becomes network input (core `pathways/normalise.ts`):
+ * - `zscore`: per-image mean 0, SD 1, as the reference study (Zdolsek et al. 2021).
+ * - `imagenet-caffe`: the input of Keras's ImageNet VGG19 / ResNet50 weights (0–255 scale, BGR,
+ *   ImageNet channel means subtracted); measured better for frozen ImageNet trunks on FracAtlas
+ *   (see the README, "Results: FracAtlas").
+ */
+export type NormalisationName = 'zscore' | 'imagenet-caffe';
+export const NORMALISATIONS: readonly NormalisationName[] = ['zscore', 'imagenet-caffe'];
+
 export interface PreprocessingSpec {
   pathway: PathwayName;
   /** Network input side N (N×N). */
   inputSize: number;
-  /** Per-image normalisation; the reference study uses z-score. */
-  normalisation: 'zscore';
+  /** Per-image normalisation; the reference study uses z-score. See {@link NormalisationName}. */
+  normalisation: NormalisationName;
   /** Intervention pathway: crop side as a fraction of the padded image side (when no mm given). */
   cropFraction?: number;
   /** Intervention pathway: crop side in millimetres, used when pixel spacing is known. */

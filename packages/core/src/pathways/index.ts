@@ -11,5 +11,5 @@ export {
   type InterventionParams,
 } from './intervention.js';
 export { borderMedian, borderFrameWidth } from './background.js';
-export { zscoreToChannels, UNIFORM_SD_TOLERANCE, type ZscoreStats } from './normalise.js';
+export { zscoreToChannels, caffeToChannels, IMAGENET_CAFFE_MEAN_BGR, UNIFORM_SD_TOLERANCE, type ZscoreStats } from './normalise.js';
 export { mapHeatmapToOriginal, type MapHeatmapOptions } from './heatmap.js';

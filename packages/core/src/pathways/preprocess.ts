@@ -3,13 +3,14 @@
  * evaluation, the CLI and the phantom contact sheet:
  *
  *   pathway transform (automated | intervention) ∘ optional augmentation
- *     → ONE area-averaging / bilinear resample → per-image z-score → 3 channels, NHWC.
+ *     → ONE area-averaging / bilinear resample → normalisation (per-image z-score, or ImageNet
+ *       'caffe' input for ImageNet weights) → 3 channels, NHWC.
  *
  * The transform actually applied (original pixel → input pixel) and its inverse are returned, so
  * maps computed on the input (class activation maps) can be drawn back onto the original.
  */
 import type { ImageBatch } from '../backend/types.js';
-import type { PathwayName, PreprocessingSpec } from '../bundle/types.js';
+import { NORMALISATIONS, type PathwayName, type PreprocessingSpec } from '../bundle/types.js';
 import { AffnetError, choiceError } from '../errors.js';
 import { compose, invert, type Affine } from '../geometry/affine.js';
 import { resampleAffine } from '../geometry/resample.js';
@@ -18,7 +19,7 @@ import { drawAugmentation, type Augmentation, type AugmentOptions } from '../aug
 import { automatedGeometry } from './automated.js';
 import { borderMedian } from './background.js';
 import { interventionGeometry, type InterventionClicks } from './intervention.js';
-import { zscoreToChannels, type ZscoreStats } from './normalise.js';
+import { caffeToChannels, zscoreToChannels, type ZscoreStats } from './normalise.js';
 
 /** Channels of the network input: the grey plane replicated for ImageNet-initialised networks. */
 export const INPUT_CHANNELS = 3;
@@ -45,7 +46,7 @@ export interface Preprocessed {
   background: number;
   inputSize: number;
   pathway: PathwayName;
-  /** Mean and SD of the resampled plane before z-scoring. */
+  /** Mean and SD of the resampled plane before normalisation. */
   stats: ZscoreStats;
   /** Intervention pathway: the crop side as used. */
   crop?: { side: number; unit: 'px' | 'mm' };
@@ -130,7 +131,7 @@ export function validateSpec(spec: PreprocessingSpec): void {
   if (!Number.isInteger(spec.inputSize) || spec.inputSize < 8 || spec.inputSize > 8192) {
     bad(`inputSize: expected an integer in [8, 8192], got ${String(spec.inputSize)}`);
   }
-  if (spec.normalisation !== 'zscore') throw choiceError('preprocessing.normalisation', String(spec.normalisation), ['zscore']);
+  if (!NORMALISATIONS.includes(spec.normalisation)) throw choiceError('preprocessing.normalisation', String(spec.normalisation), NORMALISATIONS);
   if (spec.cropFraction !== undefined && !(spec.cropFraction > 0 && spec.cropFraction <= 1)) {
     bad(`cropFraction: expected a number in (0, 1], got ${String(spec.cropFraction)}`);
   }
@@ -194,7 +195,10 @@ function preprocessInto(
   }
   const background = typeof spec.background === 'number' ? spec.background : borderMedian(r);
   resampleAffine(r, transform, N, N, { fill: background, out: plane });
-  const stats = zscoreToChannels(plane, out, offset, INPUT_CHANNELS, source);
+  const stats =
+    spec.normalisation === 'imagenet-caffe'
+      ? caffeToChannels(plane, out, offset, r.meta.bitDepth, source)
+      : zscoreToChannels(plane, out, offset, INPUT_CHANNELS, source);
   const result: Omit<Preprocessed, 'data' | 'shape'> = {
     transform,
     inverse: invert(transform),

@@ -38,9 +38,10 @@ export interface CompareOptions {
   /** Timed runs at the throughput batch. @defaultValue 3 */
   throughputRuns?: number;
   /**
-   * Time budget per runtime for the timed runs, milliseconds: latency runs stop early once it is
-   * spent (at least 3 are made) and throughput runs likewise (at least 1). Slow runtimes (tfjs's
-   * plain-JavaScript CPU engine) then still finish; the runs made are reported. @defaultValue 60000
+   * Time budget per runtime from loading on, milliseconds. A slow runtime (tfjs's plain-JavaScript
+   * CPU engine) measures what fits: agreement and AUC on the images done in time, at least one
+   * latency run (three while the budget lasts), throughput only while budget is left; the counts
+   * and a note say what was cut. @defaultValue 60000
    */
   budgetMs?: number;
   onProgress?(event: { runtime: string; stage: string }): void;
@@ -57,6 +58,9 @@ export function sliceBatch(batch: ImageBatch, start: number, count: number): Ima
   }
   return { data, shape: [count, h, w, c] };
 }
+
+/** Images per forward call while collecting probabilities (small, so a slow runtime can stop on time). */
+const PREDICT_CHUNK = 2;
 
 interface Measured {
   result: RuntimeResult;
@@ -77,21 +81,30 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
     const coldStartMs = now() - t0;
     mem.sample();
 
+    // Everything after loading shares one time budget; a slow runtime measures what fits and says so.
+    const left = (): number => o.budgetMs - (now() - t0);
+    const notes: string[] = [];
+
     o.onProgress?.({ runtime: c.id, stage: 'predict' });
     const probabilities: number[] = [];
-    for (let i = 0; i < n; i += o.throughputBatch) {
-      const count = Math.min(o.throughputBatch, n - i);
+    for (let i = 0; i < n; i += PREDICT_CHUNK) {
+      if (i > 0 && left() <= 0) {
+        notes.push(`time budget spent: agreement and AUC on the first ${i} of ${n} images`);
+        break;
+      }
+      const count = Math.min(PREDICT_CHUNK, n - i);
       const out = await model.forward(sliceBatch(o.images, i, count));
       for (let k = 0; k < count; k++) probabilities.push(out.probabilities[k * out.numClasses + o.positiveIndex]!);
       mem.sample();
     }
 
     o.onProgress?.({ runtime: c.id, stage: 'latency' });
-    for (let i = 0; i < o.warmupRuns; i++) await model.forward(sliceBatch(o.images, i, 1));
+    for (let i = 0; i < o.warmupRuns && left() > 0; i++) await model.forward(sliceBatch(o.images, i, 1));
     const times: number[] = [];
-    const budgetStart = now();
-    const halfBudget = o.budgetMs / 2;
-    for (let i = 0; i < o.latencyRuns && (i < 3 || now() - budgetStart < halfBudget); i++) {
+    // Latency gets half of what is left (at least one run), throughput the rest.
+    const latencyStart = now();
+    const latencyShare = Math.max(0, left()) / 2;
+    for (let i = 0; i < o.latencyRuns && (i < 1 || now() - latencyStart < latencyShare); i++) {
       const one = sliceBatch(o.images, i, 1);
       const t = now();
       await model.forward(one);
@@ -100,18 +113,21 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
     }
 
     o.onProgress?.({ runtime: c.id, stage: 'throughput' });
-    const big = sliceBatch(o.images, 0, o.throughputBatch);
-    await model.forward(big);
-    const t1 = now();
-    let runs = 0;
-    while (runs < o.throughputRuns && (runs < 1 || now() - budgetStart < o.budgetMs)) {
+    let throughput: RuntimeResult['throughput'];
+    if (left() > 0) {
+      const big = sliceBatch(o.images, 0, o.throughputBatch);
       await model.forward(big);
-      mem.sample();
-      runs++;
-    }
-    const seconds = (now() - t1) / 1000;
+      const t1 = now();
+      let runs = 0;
+      while (runs < o.throughputRuns && (runs < 1 || left() > 0)) {
+        await model.forward(big);
+        mem.sample();
+        runs++;
+      }
+      throughput = { imagesPerSecond: (o.throughputBatch * runs) / ((now() - t1) / 1000), batch: o.throughputBatch, runs };
+    } else notes.push(`time budget spent: throughput at batch ${o.throughputBatch} not measured`);
     // NaN (one class only) is reported as null, not as a warning on stderr.
-    const auc = rocAuc(o.truth, probabilities, { onWarning: () => undefined });
+    const auc = rocAuc(o.truth.slice(0, probabilities.length), probabilities, { onWarning: () => undefined });
     const sorted = [...times].sort((a, b) => a - b);
     return {
       probabilities,
@@ -119,11 +135,13 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
         ...base,
         available: true,
         reportedEngine: `${model.runtime.backend}/${model.runtime.engine}/${model.runtime.precision}`,
+        imagesCompared: probabilities.length,
         auc: Number.isFinite(auc) ? auc : null,
         latencyMs: { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), runs: times.length },
-        throughput: { imagesPerSecond: (o.throughputBatch * runs) / seconds, batch: o.throughputBatch, runs },
+        ...(throughput ? { throughput } : {}),
         coldStartMs,
         peakRssDeltaMiB: mem.stop(),
+        ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
         ...(model.runtime.details ? { details: model.runtime.details } : {}),
       },
     };
@@ -164,12 +182,13 @@ export async function compareRuntimes(candidates: RuntimeCandidate[], options: C
       if (!m.probabilities) continue;
       let agree = 0;
       let maxDelta = 0;
-      m.probabilities.forEach((p, i) => {
+      const common = Math.min(m.probabilities.length, ref.probabilities.length);
+      m.probabilities.slice(0, common).forEach((p, i) => {
         const q = ref.probabilities![i]!;
         if (p >= 0.5 === q >= 0.5) agree++;
         maxDelta = Math.max(maxDelta, Math.abs(p - q));
       });
-      m.result.labelAgreement = agree / m.probabilities.length;
+      m.result.labelAgreement = agree / Math.max(1, common);
       m.result.maxAbsDeltaProbability = maxDelta;
     }
   }

@@ -18,7 +18,11 @@ export const runtimeResultSchema = z.object({
   reason: z.string().optional(),
   /** What the runtime itself reported running on (may differ in details from the request). */
   reportedEngine: z.string().optional(),
-  /** Fraction of images given the same label as the reference runtime. */
+  /** Images whose probabilities were computed (fewer than `images` when the time budget ran out). */
+  imagesCompared: z.number().int().nonnegative().optional(),
+  /** What was cut short, and why. */
+  note: z.string().optional(),
+  /** Fraction of images given the same label as the reference runtime (over the images both computed). */
   labelAgreement: z.number().min(0).max(1).optional(),
   /** Largest |Δ probability of the positive class| against the reference runtime. */
   maxAbsDeltaProbability: z.number().nonnegative().optional(),

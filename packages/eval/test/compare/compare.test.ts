@@ -77,8 +77,8 @@ describe('compareRuntimes', () => {
       expect(r.coldStartMs).toBeGreaterThanOrEqual(0);
       expect(r.peakRssDeltaMiB).toBeGreaterThanOrEqual(0);
     }
-    // per runtime: cold start (1), predictions in batches of 4 (4 + 2), warm-up (1), 5 timed, throughput warm-up + 2 timed
-    expect(log.filter((l) => l.startsWith('ref:'))).toEqual(['ref:1', 'ref:4', 'ref:2', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:4', 'ref:4', 'ref:4', 'ref:dispose']);
+    // per runtime: cold start (1), predictions in chunks of 2 (2 + 2 + 2), warm-up (1), 5 timed, throughput warm-up + 2 timed
+    expect(log.filter((l) => l.startsWith('ref:'))).toEqual(['ref:1', 'ref:2', 'ref:2', 'ref:2', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:4', 'ref:4', 'ref:4', 'ref:dispose']);
   });
 
   it('uses the reference asked for, and refuses one that is absent', async () => {
@@ -98,5 +98,23 @@ describe('compareRuntimes', () => {
       images, truth: [1, 1, 1, 1, 1, 1], positiveIndex: 1, latencyRuns: 1, throughputRuns: 1,
     });
     expect(out.runtimes[0]!.auc).toBeNull();
+  });
+
+  it('a slow runtime measures what fits in its time budget and says what was cut', async () => {
+    const slow: RuntimeCandidate = {
+      ...candidate('slow/js/fp32', 0, []),
+      load: async () => {
+        const m = fakeModel('js', 0, []);
+        return { ...m, forward: async (b: ImageBatch) => (await new Promise((r) => setTimeout(r, 40 * b.shape[0])), m.forward(b)) };
+      },
+    };
+    const out = await compareRuntimes([candidate('a/x/fp32', 0, []), slow], { images, truth: TRUTH, positiveIndex: 1, budgetMs: 100, latencyRuns: 20, throughputBatch: 4 });
+    const r = out.runtimes[1]!;
+    // cold start 40 ms + the first 2 images (80 ms) exceed the 100 ms budget: the last 4 images are not computed
+    expect(r.imagesCompared).toBe(2);
+    expect(r.labelAgreement).toBe(1);
+    expect(r.latencyMs!.runs).toBe(1);
+    expect(r.throughput).toBeUndefined();
+    expect(r.note).toBe('time budget spent: agreement and AUC on the first 2 of 6 images; time budget spent: throughput at batch 4 not measured');
   });
 });

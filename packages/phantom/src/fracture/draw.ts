@@ -18,23 +18,24 @@ export function cueRanges(label: FractureLabel, d: number) {
     return {
       angle: [0, lerp(12, 30, d)] as const,
       nearTransverseShare: 1,
-      beakHeight: [lerp(2.5, 0.5, d), lerp(5, 3, d)] as const,
+      /** AFF beaks fade with D, down to barely visible. */
+      beakHeight: [lerp(2.5, 0.2, d), lerp(5, 2.5, d)] as const,
       beakShare: 1,
-      cortex: [5, 7.5] as const,
+      cortex: [lerp(5, 4.5, d), 7.5] as const,
       butterflyShare: 0,
-      chipShare: 0.15 * d,
+      chipShare: 0.25 * d,
       spikeShare: 0.5,
     };
   }
   return {
     angle: [35, 70] as const,
-    /** NFF drawn near-transverse instead (angle 10–35°): transverse high-energy fractures exist. */
-    nearTransverseShare: 0.35 * d,
-    beakHeight: [0.3, 1.2] as const,
-    /** NFF with a faint focal thickening (callus or an old stress reaction), confusing the cue. */
-    beakShare: 0.3 * d,
-    cortex: [4, 7] as const,
-    butterflyShare: lerp(0.6, 0.35, d),
+    /** NFF drawn near-transverse instead (5–30°, inside the AFF range): transverse shaft fractures exist. */
+    nearTransverseShare: 0.5 * d,
+    beakHeight: [0.3, 2] as const,
+    /** NFF with a focal cortical thickening (callus, an old stress reaction), confusing the cue. */
+    beakShare: 0.45 * d,
+    cortex: [4, lerp(7, 7.5, d)] as const,
+    butterflyShare: lerp(0.6, 0.25, d),
     chipShare: 0.3,
     spikeShare: 0,
   };
@@ -48,7 +49,7 @@ export function drawCortex(rng: Rng, label: FractureLabel, d: number): number {
 
 function drawAngle(rng: Rng, label: FractureLabel, d: number): number {
   const r = cueRanges(label, d);
-  const [a, b] = label === 'NFF' && chance(rng, r.nearTransverseShare) ? [10, 35] : r.angle;
+  const [a, b] = label === 'NFF' && chance(rng, r.nearTransverseShare) ? [5, 30] : r.angle;
   return sign(rng) * rng.uniform(a, b);
 }
 

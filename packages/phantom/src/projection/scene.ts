@@ -10,7 +10,7 @@ import { shaftBottom, SHAFT_TOP, type FemurAnatomy } from '../anatomy/femur.js';
 import type { FracturePattern } from '../fracture/types.js';
 import { rasterEllipsoid } from './ellipsoid.js';
 import { fragmentSetups, type FragmentSetup } from './fragments.js';
-import { addAndClear, createPlane, RowSpans, type Plane } from './raster.js';
+import { addAndClear, RowSpans, type Plane } from './raster.js';
 import { rasterSoftTissue } from './soft-tissue.js';
 import { rasterTube } from './tube.js';
 
@@ -34,11 +34,38 @@ export interface Scene {
   fragments: [FragmentSetup, FragmentSetup];
 }
 
+/**
+ * Working planes, reused from one image to the next in a thread: a few megapixels of zeroed Float32
+ * per image would otherwise dominate the garbage collector's work.
+ */
+const pool = { total: new Float32Array(0), group: new Float32Array(0), half: new Float32Array(0) };
+function reuse(key: keyof typeof pool, width: number, height: number, zero: boolean): Plane {
+  const n = width * height;
+  if (pool[key].length < n) pool[key] = new Float32Array(n);
+  const data = pool[key].subarray(0, n);
+  if (zero) data.fill(0);
+  return { width, height, data };
+}
+
+/**
+ * Projects the scene. The returned planes are working memory that the next call in the same thread
+ * reuses: consume them (as `renderImage` does) before projecting again.
+ */
 export function projectScene(a: FemurAnatomy, f: FracturePattern, view: SceneView): Scene {
-  const total = createPlane(view.width, view.height);
-  const group = createPlane(view.width, view.height);
-  const half = createPlane(Math.ceil(view.width / 2), Math.ceil(view.height / 2));
-  rasterSoftTissue(half, affine.compose(affine.scale(0.5), affine.translate(-0.5, -0.5), view.base), view.psi, a);
+  const total = reuse('total', view.width, view.height, true);
+  // every group clears what it touched after adding it (addAndClear), so this one stays zero
+  const group = reuse('group', view.width, view.height, pool.group.length < view.width * view.height);
+  const half = reuse('half', Math.ceil(view.width / 2), Math.ceil(view.height / 2), false);
+  try {
+    rasterSoftTissue(half, affine.compose(affine.scale(0.5), affine.translate(-0.5, -0.5), view.base), view.psi, a);
+    return { attenuation: total, soft: { ...half, factor: 2 }, fragments: projectBones(a, f, view, total, group) };
+  } catch (e) {
+    pool.group.fill(0); // a failed group may have left values behind
+    throw e;
+  }
+}
+
+function projectBones(a: FemurAnatomy, f: FracturePattern, view: SceneView, total: Plane, group: Plane): [FragmentSetup, FragmentSetup] {
   const fragments = fragmentSetups(a, f, view.psi, view.base);
   const parts = boneParts(a);
   const partsOf = (g: BoneGroup) => parts.filter((p) => p.group === g);
@@ -69,5 +96,5 @@ export function projectScene(a: FemurAnatomy, f: FracturePattern, view: SceneVie
     for (const part of partsOf(g)) rasterEllipsoid(group, box, fr.toImage, fr.psi, part, null);
     addAndClear(total, group, box);
   }
-  return { attenuation: total, soft: { ...half, factor: 2 }, fragments };
+  return fragments;
 }

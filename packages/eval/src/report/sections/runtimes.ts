@@ -32,7 +32,7 @@ export async function runtimesSection(c: ComparisonResults): Promise<Section> {
       rows: available.map((r) => [
         r.id === c.reference ? `${r.id} (reference)` : r.id,
         r.reportedEngine ?? '—',
-        r.labelAgreement === undefined ? '—' : `${(100 * r.labelAgreement).toFixed(1)}%`,
+        r.labelAgreement === undefined ? '—' : `${(100 * r.labelAgreement).toFixed(1)}%${r.imagesCompared !== undefined && r.imagesCompared < c.images ? ` (${r.imagesCompared} images)` : ''}`,
         r.maxAbsDeltaProbability === undefined ? '—' : r.maxAbsDeltaProbability.toExponential(1),
         fmt(r.auc ?? null),
         sig(r.latencyMs?.p50),
@@ -55,6 +55,11 @@ export async function runtimesSection(c: ComparisonResults): Promise<Section> {
     });
   } else {
     blocks.push({ kind: 'paragraph', text: 'No runtime could run the bundle on this machine.' });
+  }
+  const cut = available.filter((r) => r.note);
+  if (cut.length > 0) {
+    blocks.push({ kind: 'paragraph', text: 'Measured in part (the runtime was too slow for its time budget):' });
+    blocks.push({ kind: 'list', items: cut.map((r) => `${r.id}: ${r.note}`) });
   }
   if (absent.length > 0) {
     blocks.push({ kind: 'paragraph', text: 'Absent or failed runtimes, with the reason:' });

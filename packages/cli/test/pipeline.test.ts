@@ -1,0 +1,92 @@
+/**
+ * train → export → compare → evaluate → cv on tiny inputs (ResNet18 at 32 px, frozen trunk, 2
+ * epochs): the commands work together and write what they say. Mechanics, not accuracy.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/program.js';
+import { captureOutput, io, writeTinyImages } from './helpers.js';
+
+captureOutput();
+const dir = mkdtempSync(join(tmpdir(), 'affnet-pipeline-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tiny = ['--architecture', 'resnet18', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--optimizer', 'adam', '--lr', '0.01', '--engine', 'wasm', '--weights', 'none'];
+
+describe('affnet pipeline on tiny inputs', () => {
+  let manifest: string;
+  const bundle = join(dir, 'bundle');
+  beforeAll(async () => {
+    manifest = (await writeTinyImages(join(dir, 'images'), 12)).manifest;
+  });
+
+  it('train writes a bundle carrying the preprocessing it was trained with', async () => {
+    expect(await runCli(['train', '--manifest', manifest, '--out', bundle, '--pathway', 'intervention', '--crop-fraction', '0.6', ...tiny, '--seed', '4', '--json'])).toBe(0);
+    const summary = JSON.parse(io.out);
+    expect(summary).toMatchObject({ bundle, stopReason: 'completed', trainImages: 8, validationImages: 4, initialisation: 'random (seed 4)' });
+    expect(summary.history).toHaveLength(2);
+    const model = JSON.parse(readFileSync(join(bundle, 'model.json'), 'utf8'));
+    expect(model).toMatchObject({ architecture: 'resnet18', inputSize: 32, labels: ['AFF', 'NFF'], positiveLabel: 'AFF' });
+    expect(model.preprocessing).toEqual({ pathway: 'intervention', inputSize: 32, normalisation: 'zscore', cropFraction: 0.6 });
+  }, 120_000);
+
+  it('export writes ONNX files per precision and a Hugging Face folder', async () => {
+    const out = join(dir, 'export');
+    expect(await runCli(['export', '--bundle', bundle, '--out', out, '--format', 'both', '--precision', 'fp32,int8', '--manifest', manifest, '--calibration-images', '4', '--json'])).toBe(0);
+    const files = JSON.parse(io.out).files as string[];
+    expect(files.filter((f) => f.endsWith('.onnx')).map((f) => f.slice(out.length + 1)).sort()).toEqual(expect.arrayContaining(['model.onnx', 'model.int8.onnx']));
+    expect(existsSync(join(out, 'hf', 'config.json'))).toBe(true);
+    expect(existsSync(join(out, 'hf', 'preprocessor_config.json'))).toBe(true);
+  }, 120_000);
+
+  it('export of int8 without calibration images is an option error', async () => {
+    expect(await runCli(['export', '--bundle', bundle, '--out', join(dir, 'x'), '--precision', 'int8'])).toBe(2);
+    expect(io.err).toContain('--precision int8 needs calibration images: give --manifest FILE');
+  });
+
+  it('compare runs the bundle on every available runtime and lists the absent ones with the reason', async () => {
+    const out = join(dir, 'compare.json');
+    const args = ['compare', '--bundle', bundle, '--manifest', manifest, '--out', out, '--report', join(dir, 'compare.html')];
+    expect(await runCli([...args, '--images', '6', '--calibration-images', '4', '--latency-runs', '3', '--throughput-runs', '1', '--runtimes', 'tfjs,onnx', '--precisions', 'fp32,int8', '--json'])).toBe(0);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const byId = new Map(results.runtimes.map((r: { id: string }) => [r.id, r]));
+    expect(results.reference).toBe('tfjs/wasm/fp32');
+    expect(results.images).toBe(6);
+    for (const id of ['tfjs/wasm/fp32', 'tfjs/cpu/fp32', 'onnx/cpu/fp32', 'onnx/cpu/int8']) {
+      expect(byId.get(id), id).toMatchObject({ available: true });
+    }
+    // The same fp32 weights on another engine agree with the reference.
+    expect(byId.get('onnx/cpu/fp32')).toMatchObject({ labelAgreement: 1 });
+    expect((byId.get('onnx/cpu/fp32') as { maxAbsDeltaProbability: number }).maxAbsDeltaProbability).toBeLessThan(1e-4);
+    expect((byId.get('tfjs/cpu/fp32') as { maxAbsDeltaProbability: number }).maxAbsDeltaProbability).toBeLessThan(1e-4);
+    // No GPU here: WebGPU is listed as absent with a reason.
+    expect(byId.get('tfjs/webgpu')).toMatchObject({ available: false });
+    expect((byId.get('tfjs/webgpu') as { reason: string }).reason.length).toBeGreaterThan(10);
+    expect(readFileSync(join(dir, 'compare.html'), 'utf8')).toContain('Runtime comparison');
+  }, 180_000);
+
+  it('evaluate writes results and a report; labels the bundle does not know are refused', async () => {
+    const out = join(dir, 'evaluate');
+    expect(await runCli(['evaluate', '--bundle', bundle, '--manifest', manifest, '--out', out, '--engine', 'wasm', '--gallery', '2', '--json'])).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({ images: 12, leftOut: 0, runtime: 'tfjs/wasm/fp32' });
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results).toMatchObject({ protocol: 'evaluation', dataset: { images: 12, patients: 6 } });
+    expect(results.runs[0].camCases).toHaveLength(2);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('AUC pooled');
+    io.err = '';
+    expect(await runCli(['evaluate', '--bundle', bundle, '--manifest', manifest, '--labels', 'AFF=fracture,NFF=none', '--positive', 'fracture', '--out', out])).toBe(2);
+    expect(io.err).toContain('class "fracture" of the manifest is not one of the bundle\'s classes (AFF, NFF)');
+  }, 120_000);
+
+  it('cv writes results, folds and a report, and a rerun resumes every fold', async () => {
+    const out = join(dir, 'cv');
+    const args = ['cv', '--manifest', manifest, '--out', out, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--engine', 'wasm', '--weights', 'none', '--gallery', '1', '--json'];
+    expect(await runCli(args)).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({ folds: 2, computed: 2, resumed: 0, report: join(out, 'report.html') });
+    io.out = '';
+    expect(await runCli(args)).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({ folds: 2, computed: 0, resumed: 2 });
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Table 1. Accuracy per fold, automated pathway');
+  }, 180_000);
+});

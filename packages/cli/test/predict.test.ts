@@ -1,0 +1,93 @@
+/** `affnet predict` over a folder: JSON lines, a corrupt file's error record, append + rerun skips, CAM overlays. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/program.js';
+import { overlayName } from '../src/commands/predict.js';
+import { captureOutput, io, writeTinyBundle, writeTinyImages } from './helpers.js';
+
+captureOutput();
+const dir = mkdtempSync(join(tmpdir(), 'affnet-predict-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const lines = (text: string): Array<Record<string, unknown>> => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+describe('affnet predict', () => {
+  let bundle: string;
+  const images = join(dir, 'images');
+  beforeAll(async () => {
+    bundle = await writeTinyBundle(join(dir, 'bundle'));
+    const { files } = await writeTinyImages(images, 4);
+    // a PNG cut off after 120 bytes, as a failed copy leaves it
+    writeFileSync(join(images, 'corrupt.png'), readFileSync(files[0]!).subarray(0, 120));
+    writeFileSync(join(images, 'notes.txt'), 'not an image: skipped by name');
+  });
+
+  it('writes one record per image, an error record for the corrupt file, goes on, and exits 3', async () => {
+    const out = join(dir, 'predictions.jsonl');
+    const code = await runCli(['predict', images, '--bundle', bundle, '--backend', 'tfjs', '--engine', 'cpu', '--out', out, '--cam', join(dir, 'cam'), '--batch', '2']);
+    expect(code).toBe(3);
+    const records = lines(io.out);
+    expect(records.map((r) => (r.file as string).split('/').pop())).toEqual(['corrupt.png', 'img-00.png', 'img-01.png', 'img-02.png', 'img-03.png']);
+    const bad = records[0]!;
+    expect(bad.error).toMatchObject({ code: 'E_IMAGE_DECODE' });
+    expect((bad.error as { message: string }).message).toContain('corrupt.png');
+    for (const r of records.slice(1)) {
+      expect(r).toMatchObject({ runtime: 'tfjs/cpu/fp32', positiveLabel: 'AFF' });
+      expect(['AFF', 'NFF']).toContain(r.label);
+      expect(r.probability).toBeGreaterThanOrEqual(0);
+      expect(r.probability).toBeLessThanOrEqual(1);
+      expect(r.label).toBe((r.probability as number) >= 0.5 ? 'AFF' : 'NFF');
+      // the overlay is the original image's size (48×40, under the 384 px thumbnail limit), in colour
+      const png = readFileSync(r.cam as string);
+      // IHDR: width, height (big-endian) at bytes 16 and 20; colour type 2 = RGB at byte 25
+      expect([png.readUInt32BE(16), png.readUInt32BE(20), png[25]]).toEqual([48, 40, 2]);
+    }
+    expect(lines(readFileSync(out, 'utf8'))).toEqual(records);
+    expect(io.err).toContain('predict: 4 predicted, 1 failed, 0 already done');
+  }, 60_000);
+
+  it('a rerun skips the images already done and retries only the failed one', async () => {
+    const out = join(dir, 'predictions.jsonl');
+    const before = readFileSync(out, 'utf8');
+    const code = await runCli(['predict', images, '--bundle', bundle, '--engine', 'cpu', '--out', out]);
+    expect(code).toBe(3);
+    expect(lines(io.out).map((r) => (r.file as string).split('/').pop())).toEqual(['corrupt.png']);
+    expect(io.err).toContain('predict: 0 predicted, 1 failed, 4 already done');
+    expect(readFileSync(out, 'utf8').startsWith(before)).toBe(true);
+  }, 60_000);
+
+  it('continues a log whose last line was cut by a kill', async () => {
+    const out = join(dir, 'torn.jsonl');
+    const first = join(images, 'img-00.png');
+    writeFileSync(out, `${JSON.stringify({ file: first, label: 'AFF', probability: 0.9 })}\n{"file": "${join(images, 'img-01.png')}", "lab`);
+    expect(await runCli(['predict', join(images, 'img-00.png'), join(images, 'img-01.png'), '--bundle', bundle, '--engine', 'cpu', '--out', out])).toBe(0);
+    expect(lines(io.out).map((r) => (r.file as string).split('/').pop())).toEqual(['img-01.png']);
+    const text = readFileSync(out, 'utf8').split('\n');
+    expect(JSON.parse(text[2]!).file).toBe(join(images, 'img-01.png'));
+  }, 60_000);
+
+  it('an intervention bundle without clicks gives per-file errors naming --clicks; with them it predicts', async () => {
+    const iv = await writeTinyBundle(join(dir, 'bundle-iv'), { pathway: 'intervention' });
+    const file = join(images, 'img-00.png');
+    expect(await runCli(['predict', file, '--bundle', iv, '--engine', 'cpu'])).toBe(3);
+    expect(lines(io.out)[0]!.error).toMatchObject({ code: 'E_OPTION_INVALID' });
+    expect(JSON.stringify(lines(io.out)[0])).toContain('--clicks');
+    io.out = '';
+    expect(await runCli(['predict', file, '--bundle', iv, '--engine', 'cpu', '--clicks', join(images, 'manifest.csv')])).toBe(0);
+    expect(lines(io.out)[0]).toMatchObject({ runtime: 'tfjs/cpu/fp32' });
+  }, 60_000);
+
+  it.each([
+    [['predict', '/nonexistent/folder', '--bundle', '/nonexistent/bundle'], 2],
+    [['predict', 'x.png'], 1], // --bundle missing: commander's usage error
+  ])('%j exits %d', async (argv, code) => {
+    expect(await runCli(argv)).toBe(code);
+  });
+
+  it('names overlays after the full path so that equal file names in two folders do not collide', () => {
+    expect(overlayName('/a/b/x.png')).toBe('a__b__x.png.cam.png');
+    expect(overlayName('/a/c/x.png')).not.toBe(overlayName('/a/b/x.png'));
+  });
+});
