@@ -103,9 +103,10 @@ async function measure(bundle, loadOptions, { batch16 = true } = {}) {
   };
 }
 
-function torchBaseline() {
+/** PyTorch for one network, right after ONNX Runtime ran it (so both see about the same machine load). */
+function torchBaseline(arch) {
   const script = join(here, 'torch_bench.py');
-  const res = spawnSync(PYTHON, [script, '--size', String(SIZE), '--threads', String(THREADS), '--archs', ARCHS.join(','), '--runs1', String(RUNS1), '--runs16', String(RUNS16)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const res = spawnSync(PYTHON, [script, '--size', String(SIZE), '--threads', String(THREADS), '--archs', arch, '--runs1', String(RUNS1), '--runs16', String(RUNS16)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (res.status !== 0) return { skipped: `${PYTHON} ${script} failed: ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}` };
   return JSON.parse(res.stdout.trim().split('\n').at(-1));
 }
@@ -117,6 +118,7 @@ async function main() {
   const report = { size: SIZE, threads: THREADS, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadBefore: load(), onnx: {}, variants: {} };
   console.log(`affnet ONNX Runtime benchmark: ${SIZE}×${SIZE}, ${THREADS} threads, ${report.cpus} CPUs (${report.cpu}); load ${report.loadBefore}`);
   const calibration = [{ data: images(8, SIZE, 3), shape: [8, SIZE, SIZE, 3] }];
+  const torch = { results: {} };
   for (const arch of ARCHS) {
     const bundle = bundleOf(arch);
     for (const precision of PRECISIONS) {
@@ -131,6 +133,7 @@ async function main() {
         'fp32, graph optimisation extended': { session: { graphOptimizationLevel: 'extended' } },
         'fp32, NCHW input (no transpose in the graph)': { export: { inputLayout: 'nchw' } },
         'fp32, intra-op threads 1': { threads: 1 },
+        'fp32, no thread spinning': { session: { allowSpinning: false } },
         'fp16, float16 graph (fp16Mode graph)': { precision: 'fp16', fp16Mode: 'graph' },
         'int8, QDQ not fused (graph optimisation basic)': { precision: 'int8', quantization: { calibration }, session: { graphOptimizationLevel: 'basic' } },
         'int8, min-max calibration': { precision: 'int8', quantization: { calibration, method: 'minmax' } },
@@ -141,8 +144,17 @@ async function main() {
         console.log(`ort resnet50 variant "${name}": ${fmt(r.msPerImageBatch1)} ms/image (batch 1)`);
       }
     }
+    if (flag('no-torch')) torch.skipped = '--no-torch';
+    else if (!torch.skipped) {
+      const t = torchBaseline(arch);
+      if (t.skipped) torch.skipped = t.skipped;
+      else {
+        Object.assign(torch, { torch: t.torch, torchvision: t.torchvision, threads: t.threads });
+        torch.results[arch] = t.results[arch];
+        console.log(`torch ${arch} fp32: ${fmt(t.results[arch].msPerImageBatch1)} ms/image (batch 1), ${fmt(t.results[arch].imagesPerSecondBatch16, 2)} images/s (batch 16); load ${load()}`);
+      }
+    }
   }
-  const torch = flag('no-torch') ? { skipped: '--no-torch' } : torchBaseline();
   report.torch = torch;
   report.loadAfter = load();
 

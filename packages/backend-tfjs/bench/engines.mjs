@@ -10,6 +10,8 @@
  *   pnpm --filter @affnet/backend-tfjs build && node packages/backend-tfjs/bench/engines.mjs [options]
  * Options: --size 256  --cpu-size 64  --train-size 64  --cpu-train-size 32  --reps 2
  *          --nets vgg19,inception_v3,resnet50  --skip-cpu  --json results.json
+ *          --gpu-engine webgpu (or tfjs-node-gpu)  --gpu-train-size 256: on a GPU machine, also inference
+ *          at --size and ResNet50 training at --gpu-train-size on that engine, with ratios to WASM.
  * InceptionV3 never runs below 75 px (its minimum). Weights are seeded random (speed does not depend
  * on their values). The load average is printed before and after: on a shared machine figures vary.
  */
@@ -37,6 +39,8 @@ const CPU_TRAIN_SIZE = Number(opt('cpu-train-size', 32));
 const REPS = Number(opt('reps', 2));
 const NETS = opt('nets', 'vgg19,inception_v3,resnet50').split(',');
 const SKIP_CPU = flag('skip-cpu');
+const GPU_ENGINE = opt('gpu-engine');
+const GPU_TRAIN_SIZE = Number(opt('gpu-train-size', 256));
 const sizeFor = (arch, size) => (arch === 'inception_v3' ? Math.max(75, size) : size);
 
 const results = { started: new Date().toISOString(), loadBefore: loadavg(), cpus: cpus().length, cpuModel: cpus()[0]?.model, inference: [], training: [] };
@@ -132,6 +136,20 @@ if (!SKIP_CPU && NETS.includes('resnet50')) {
   const w = await training('resnet50', 'wasm', CPU_TRAIN_SIZE, 1 + REPS, 'affnet');
   const c = await training('resnet50', 'cpu', CPU_TRAIN_SIZE, 1);
   ratios.push({ what: `training resnet50 ${CPU_TRAIN_SIZE} px: wasm / cpu (images/s)`, value: w / c });
+}
+if (GPU_ENGINE) {
+  log(`\nOn ${GPU_ENGINE}: inference at ${SIZE} px, ResNet50 training at ${GPU_TRAIN_SIZE} px:`);
+  const wasmAt = (arch, batch) => results.inference.find((r) => r.arch === arch && r.engine === 'wasm' && r.size === sizeFor(arch, SIZE) && r.batch === batch)?.msPerImage;
+  for (const arch of NETS) {
+    for (const batch of [1, 16]) {
+      const g = await inference(arch, GPU_ENGINE, sizeFor(arch, SIZE), batch, REPS, true);
+      const w = wasmAt(arch, batch);
+      if (w) ratios.push({ what: `inference ${arch} ${sizeFor(arch, SIZE)} px batch ${batch}: wasm ms / ${GPU_ENGINE} ms`, value: w / g });
+    }
+  }
+  const g = await training('resnet50', GPU_ENGINE, GPU_TRAIN_SIZE, 1 + REPS);
+  log(`  (PyTorch on the same machine: run its ResNet50 batch-5 step timing next to this figure)`);
+  results.gpuTrainingImagesPerSecond = g;
 }
 results.ratios = ratios;
 results.loadAfter = loadavg();

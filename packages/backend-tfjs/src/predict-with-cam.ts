@@ -4,7 +4,17 @@
  * bundle's dense kernel (the math stays in core), at feature resolution and upsampled to the input.
  * Mapping onto the original radiograph is core's `mapHeatmapToOriginal` with the pathway transform.
  */
-import { AffnetError, bundleGraph, camFromFeatures, upsampleBilinear, type ImageBatch, type LoadedModel, type MapBatch } from '@affnet/core';
+import {
+  AffnetError,
+  bundleGraph,
+  camFromFeatures,
+  mapHeatmapToOriginal,
+  upsampleBilinear,
+  type Affine,
+  type ImageBatch,
+  type LoadedModel,
+  type MapBatch,
+} from '@affnet/core';
 
 export interface CamOptions {
   /**
@@ -14,6 +24,11 @@ export interface CamOptions {
   classIndex?: 'predicted' | 'positive' | number | readonly number[];
   /** Also return the maps upsampled (bilinear) to the N×N input. @defaultValue true */
   upsample?: boolean;
+  /**
+   * Per image, the pathway's original → input transform (core `preprocess(…).transform`) and the
+   * original size: the maps are then also resampled onto the original radiographs.
+   */
+  originals?: readonly { transform: Affine; width: number; height: number }[];
 }
 
 export interface CamPrediction {
@@ -25,6 +40,8 @@ export interface CamPrediction {
   cam: MapBatch;
   /** [n, N, N] the same maps upsampled to the input. */
   camInput?: MapBatch;
+  /** With `originals`: each map over its original radiograph (row-major width × height, 0 outside the input). */
+  camOriginal?: Float32Array[];
 }
 
 export async function predictWithCam(model: LoadedModel, batch: ImageBatch, options: CamOptions = {}): Promise<CamPrediction> {
@@ -53,5 +70,14 @@ export async function predictWithCam(model: LoadedModel, batch: ImageBatch, opti
   const cam = camFromFeatures(result.features, kernel, classIndex);
   const out: CamPrediction = { probabilities: result.probabilities, numClasses: k, classIndex, cam };
   if (options.upsample ?? true) out.camInput = upsampleBilinear(cam, manifest.inputSize);
+  if (options.originals) {
+    if (options.originals.length !== n) throw new AffnetError('E_OPTION_INVALID', `originals: ${options.originals.length} entries for ${n} images`);
+    const [, fh, fw] = cam.shape;
+    out.camOriginal = options.originals.map((o, i) =>
+      mapHeatmapToOriginal({ width: fw, height: fh, data: cam.data.subarray(i * fh * fw, (i + 1) * fh * fw) }, o.transform, o.width, o.height, {
+        inputSize: manifest.inputSize,
+      }),
+    );
+  }
   return out;
 }

@@ -76,6 +76,12 @@ describe('tfjs inference backend', () => {
       const p0 = 1 / (1 + Math.exp(l1 - l0));
       expect(p0).toBeCloseTo(out.probabilities[2 * i]!, 4);
     }
+    // Onto an original of 128×96 that the pathway scaled by ½ into the input: the map's value at an
+    // original pixel is the upsampled map's value at half its coordinates.
+    const mapped = await predictWithCam(model, batch, { classIndex: 'positive', originals: [0, 1, 2].map(() => ({ transform: [0.5, 0, -0.25, 0, 0.5, -0.25] as const, width: 128, height: 96 })) });
+    expect(mapped.camOriginal).toHaveLength(3);
+    expect(mapped.camOriginal![0]).toHaveLength(128 * 96);
+    expect(mapped.camOriginal![1]![0]).toBeCloseTo(out.cam.data[4]!, 5); // top-left original pixel → top-left feature cell
     const predicted = await predictWithCam(model, batch);
     expect(predicted.classIndex).toEqual([0, 1, 2].map((i) => (out.probabilities[2 * i]! >= out.probabilities[2 * i + 1]! ? 0 : 1)));
   });

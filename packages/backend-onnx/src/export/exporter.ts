@@ -52,7 +52,6 @@ export function exportOnnx(graph: NetworkGraph, weights: WeightMap, options: Exp
   checkWeights(graph, weights, options.weightsFile ?? 'weights');
   const shapes = inferShapes(graph);
   const plan = makePlan(graph, { foldBatchNorm: o.foldBatchNorm });
-  if (!o.foldPadding) plan.foldedPads.clear();
   const writer = new OnnxGraphWriter();
   const ctx: EmitContext = {
     graph,

@@ -36,8 +36,6 @@ export interface ExportOptions {
   };
   /** Fold batch norm into the preceding convolution where exact (see plan.ts). @defaultValue true */
   foldBatchNorm?: boolean;
-  /** Fold zero padding into the `pads` of the layers that read it. @defaultValue true */
-  foldPadding?: boolean;
   /** Named in weight errors. @defaultValue 'weights' */
   weightsFile?: string;
   /** `model_proto.doc_string` and metadata. */
@@ -52,7 +50,6 @@ export interface ResolvedExportOptions {
   zscore: boolean;
   outputs: { probabilities: string | false; features: string | false; logits: string | false };
   foldBatchNorm: boolean;
-  foldPadding: boolean;
   docString: string;
   metadata: Record<string, string>;
 }
@@ -85,7 +82,6 @@ export function resolveExportOptions(options: ExportOptions = {}): ResolvedExpor
     zscore: options.zscore ?? false,
     outputs,
     foldBatchNorm: options.foldBatchNorm ?? true,
-    foldPadding: options.foldPadding ?? true,
     docString: options.docString ?? '',
     metadata: options.metadata ?? {},
   };

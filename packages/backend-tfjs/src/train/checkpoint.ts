@@ -38,6 +38,8 @@ export interface TrainingState {
   rng: { seed: number; scheme: 'derived-per-epoch'; nextEpoch: number };
   bestEpoch: number;
   earlyStopping?: { bestLoss: number; wait: number };
+  /** Early stopping ended the run: a resume returns the result without training on. */
+  earlyStopped?: boolean;
   fingerprint: RunFingerprint;
 }
 

@@ -134,7 +134,7 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
     const ctx = { net, split, variables: variables.map((v) => v.variable), optimizer, config, classWeights, train: options.train, validation: options.validation };
     runner = config.mode === 'frozen-trunk' ? await FeatureRunner.create(ctx, progress) : new ImageRunner(ctx);
     const es = config.earlyStopping;
-    let stopReason: TrainResult['stopReason'] = es && state.earlyStopping!.wait >= es.patience && state.epoch > 0 ? 'early-stopping' : 'completed';
+    let stopReason: TrainResult['stopReason'] = state.earlyStopped ? 'early-stopping' : 'completed';
 
     while (stopReason === 'completed' && state.epoch < config.epochs) {
       const epoch = state.epoch; // zero-based index of the epoch being run
@@ -153,12 +153,15 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
       state.rng.nextEpoch = epoch + 1;
       if (es) {
         const s = state.earlyStopping!;
+        // Keras EarlyStopping: an improvement resets the count; `patience` epochs without one stop.
         if (record.valLoss! < s.bestLoss - es.minDelta) {
           Object.assign(s, { bestLoss: record.valLoss!, wait: 0 });
           state.bestEpoch = epoch + 1;
           if (es.restoreBest) best = getWeights(net.model);
-        } else s.wait++;
-        if (s.wait >= es.patience) stopReason = 'early-stopping';
+        } else if (++s.wait >= es.patience) {
+          stopReason = 'early-stopping';
+          state.earlyStopped = true;
+        }
       } else state.bestEpoch = epoch + 1;
       if (config.checkpointDir) {
         progress({ phase: 'checkpoint', epoch: epoch + 1, epochs: config.epochs, done: 0, total: 1 });

@@ -88,6 +88,10 @@ describe('early stopping on the validation loss', () => {
     expect(sameWeights(oneEpoch.bundle.weights, stopped.bundle.weights)).toEqual([]);
     expect(stopped.bundle.manifest.metrics?.valLoss).toBe(stopped.history[0]!.valLoss);
 
+    const patience0 = await trainTfjs({ ...base, epochs: 10, earlyStopping: { patience: 0 } } as TrainOptions<number>);
+    expect(patience0.history).toHaveLength(2); // as Keras: the first epoch without improvement stops
+    expect(patience0.bestEpoch).toBe(1);
+
     const last = await trainTfjs({ ...base, epochs: 10, earlyStopping: { patience: 2, restoreBest: false } } as TrainOptions<number>);
     expect(last.bestEpoch).toBe(3);
     expect(sameWeights(oneEpoch.bundle.weights, last.bundle.weights)).toEqual(['predictions/kernel', 'predictions/bias']);

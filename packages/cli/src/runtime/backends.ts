@@ -20,10 +20,27 @@ export const BACKEND_NAMES = ['tfjs', 'onnx', 'transformers'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export const PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
 
+/**
+ * A registry with the tfjs backend (priority 20) and the ONNX Runtime and transformers.js backends
+ * (10, 5). A backend package that cannot be imported here (e.g. a native module missing for this
+ * platform) is still registered, as a backend whose creation fails with that reason, so the
+ * others work and asking for it names the cause.
+ */
 export async function createRegistry(): Promise<BackendRegistry> {
   const registry = createBackendRegistry();
-  (await import('@affnet/backend-tfjs')).register(registry, 20);
-  (await import('@affnet/backend-onnx')).register(registry, { priority: 10 });
+  const failed = (name: string, priority: number, e: unknown): void =>
+    registry.register(name, () => Promise.reject(new AffnetError('E_BACKEND_UNAVAILABLE', `${name}: the backend package could not be loaded: ${e instanceof Error ? e.message : String(e)}`)), priority);
+  try {
+    (await import('@affnet/backend-tfjs')).register(registry, 20);
+  } catch (e) {
+    failed('tfjs', 20, e);
+  }
+  try {
+    (await import('@affnet/backend-onnx')).register(registry, { priority: 10 });
+  } catch (e) {
+    failed('onnx', 10, e);
+    failed('transformers', 5, e);
+  }
   return registry;
 }
 

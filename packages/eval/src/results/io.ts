@@ -32,7 +32,7 @@ function readValidated<T>(file: string, schema: z.ZodType<T>, what: string, expe
   }
   const head = raw as { schema?: unknown; version?: unknown };
   if (head?.schema !== expected.schema) {
-    throw new AffnetError('E_OPTION_INVALID', `not a ${what} file: "schema" is ${JSON.stringify(head?.schema)}, expected "${expected.schema}"`, { file });
+    throw new AffnetError('E_OPTION_INVALID', `not ${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what} file: "schema" is ${JSON.stringify(head?.schema)}, expected "${expected.schema}"`, { file });
   }
   if (head.version !== expected.version) {
     throw new AffnetError('E_OPTION_INVALID', `${what} version ${String(head.version)} is not supported (this tool reads version ${expected.version})`, { file });

@@ -9,7 +9,7 @@ import { readExperimentResults } from '../../src/results/io.js';
 import { buildReport } from '../../src/report/build.js';
 import { writeTinyCohort } from './tiny-cohort.js';
 
-/** ResNet18 at 32 px, frozen trunk, 3 epochs, 3 folds: mechanics, not accuracy. */
+/** ResNet18 at 32 px, frozen trunk, 3 epochs, 2 folds: mechanics, not accuracy. */
 function options(manifest: Manifest, outDir: string, extra: Partial<CvOptions> = {}): CvOptions {
   return {
     manifest,
@@ -17,7 +17,7 @@ function options(manifest: Manifest, outDir: string, extra: Partial<CvOptions> =
     outDir,
     architectures: ['resnet18'],
     pathways: ['automated', 'intervention'],
-    folds: 3,
+    folds: 2,
     seed: 11,
     inputSize: 32,
     training: { mode: 'frozen-trunk', epochs: 3, batchSize: 4, learningRate: 1e-2, optimizer: 'adam' },
@@ -42,11 +42,11 @@ describe('cross-validation runner on a tiny cohort', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('a run killed after 2 folds resumes from them and ends with the same results as an uninterrupted run', async () => {
+  it('a run killed after its first fold resumes from it and ends with the same results as an uninterrupted run', async () => {
     const whole = await runCrossValidation(options(manifest, join(dir, 'whole')));
-    expect(whole).toMatchObject({ computed: 6, resumed: 0, total: 6 });
+    expect(whole).toMatchObject({ computed: 4, resumed: 0, total: 4 });
     const results = whole.results!;
-    expect(results.runs.map((r) => `${r.pathway}:${r.fold}`)).toEqual(['automated:0', 'automated:1', 'automated:2', 'intervention:0', 'intervention:1', 'intervention:2']);
+    expect(results.runs.map((r) => `${r.pathway}:${r.fold}`)).toEqual(['automated:0', 'automated:1', 'intervention:0', 'intervention:1']);
     // every image is tested exactly once per pathway; no patient in two test folds
     for (const pathway of ['automated', 'intervention']) {
       const tested = results.runs.filter((r) => r.pathway === pathway).flatMap((r) => r.predictions);
@@ -63,21 +63,21 @@ describe('cross-validation runner on a tiny cohort', () => {
     }
     expect(readExperimentResults(whole.resultsFile!)).toEqual(results);
 
-    // The "kill": stop after the second finished fold.
+    // The "kill": stop after the first finished fold.
     const controller = new AbortController();
     let finished = 0;
     const onEvent = (e: CvEvent): void => {
-      if (e.type === 'fold-done' && ++finished === 2) controller.abort();
+      if (e.type === 'fold-done' && ++finished === 1) controller.abort();
     };
     const killed = await runCrossValidation(options(manifest, join(dir, 'resumed'), { signal: controller.signal, onEvent }));
-    expect(killed).toMatchObject({ computed: 2, resumed: 0, total: 6 });
+    expect(killed).toMatchObject({ computed: 1, resumed: 0, total: 4 });
     expect(killed.results).toBeUndefined();
-    expect(readdirSync(join(dir, 'resumed', 'folds')).sort()).toEqual(['resnet18-automated-fold1.json', 'resnet18-automated-fold2.json']);
+    expect(readdirSync(join(dir, 'resumed', 'folds')).sort()).toEqual(['resnet18-automated-fold1.json']);
 
     const events: string[] = [];
     const again = await runCrossValidation(options(manifest, join(dir, 'resumed'), { onEvent: (e) => (e.type === 'fold-resumed' || e.type === 'fold-start') && events.push(`${e.type} ${e.key}`) }));
-    expect(again).toMatchObject({ computed: 4, resumed: 2, total: 6 });
-    expect(events.slice(0, 3)).toEqual(['fold-resumed resnet18-automated-fold1', 'fold-resumed resnet18-automated-fold2', 'fold-start resnet18-automated-fold3']);
+    expect(again).toMatchObject({ computed: 3, resumed: 1, total: 4 });
+    expect(events.slice(0, 2)).toEqual(['fold-resumed resnet18-automated-fold1', 'fold-start resnet18-automated-fold2']);
     const a = results.runs.map((r) => r.predictions.map((p) => [p.id, p.probability]));
     const b = again.results!.runs.map((r) => r.predictions.map((p) => [p.id, p.probability]));
     expect(b).toEqual(a);
@@ -92,9 +92,9 @@ describe('cross-validation runner on a tiny cohort', () => {
 
   it('a changed setting does not reuse finished folds', async () => {
     const out = join(dir, 'changed');
-    const first = await runCrossValidation(options(manifest, out, { pathways: ['automated'], folds: 2 }));
+    const first = await runCrossValidation(options(manifest, out, { pathways: ['automated'], galleryPerFold: 0 }));
     expect(first).toMatchObject({ computed: 2, resumed: 0 });
-    const second = await runCrossValidation(options(manifest, out, { pathways: ['automated'], folds: 2, training: { mode: 'frozen-trunk', epochs: 2, batchSize: 4 } }));
+    const second = await runCrossValidation(options(manifest, out, { pathways: ['automated'], galleryPerFold: 0, training: { mode: 'frozen-trunk', epochs: 2, batchSize: 4 } }));
     expect(second).toMatchObject({ computed: 2, resumed: 0 });
   }, 240_000);
 });

@@ -9,8 +9,9 @@
 import type { Point } from '@affnet/core';
 import type { Rng } from '../rng.js';
 import { scanConvex, type Plane } from '../projection/raster.js';
-import { blurColumns, convolveRow, gaussianTaps, rowBuffer, scratchPlane } from './blur.js';
-import { BlockAccumulator, blurSmall, lowpassPlan, Upsampler, type SmallPlane } from './lowpass.js';
+import { convolveRow, gaussianTaps, rowBuffer } from './blur.js';
+import { negLogInPlace } from './fast-log.js';
+import { BlockAccumulator, blurSmall, lowpassPlan, sampleSmall, Upsampler, type SmallPlane } from './lowpass.js';
 import { addMarker, type MarkerSpec } from './marker.js';
 import { addQuantumNoise } from './noise.js';
 
@@ -52,9 +53,13 @@ const EXP_TABLE = (() => {
 /**
  * Turns the line integrals in `attenuation` (overwritten: it is used as working memory) plus the
  * half-resolution `soft` tissue plane (factor 2, bilinearly up-sampled on the fly; omitted: none)
- * into stored values in [0, 2^bits − 1]. Draws noise from `rng`. Four passes over the image:
- * primary (+ scatter source); scatter + noise + blur rows; blur columns + log (+ low-pass source);
- * enhancement + window + tone.
+ * into stored values in [0, 2^bits − 1]. Draws noise from `rng`.
+ *
+ * Two passes over the image, to keep memory traffic low: (1) the primary intensity, summed into blocks
+ * for the scatter and for the processing's low-pass; (2) streaming rows: scatter, noise, blur (rows,
+ * then columns over a ring of 2r + 1 rows), log, enhancement, window, tone. The processing's low-pass
+ * and the window come from the noise-free exposure (the log of block means, and samples of it), so they
+ * are known before the streaming pass; quantum noise averages out of both anyway.
  */
 export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: SmallPlane): Uint16Array {
   const { width: w, height: h } = attenuation;
@@ -67,10 +72,14 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
     spans[2 * y + 1] = x1;
   });
   addMarker(d, w, h, acq.marker, -Math.log(LEAD_T), -Math.log(TAB_T));
-  // 1. primary intensity (with the anode heel), summed into blocks for the scatter low-pass
+  // 1. primary intensity (with the anode heel)
   const scatterPlan = lowpassPlan(acq.scatterSigma);
   const scatterSource = new BlockAccumulator(w, h, scatterPlan.factor);
+  const enhancePlan = lowpassPlan(acq.enhancementSigma);
+  const exposureBlocks = new BlockAccumulator(w, h, enhancePlan.factor);
   const { xmap, sum } = scatterSource;
+  const ex = exposureBlocks.xmap;
+  const es = exposureBlocks.sum;
   const softUp = soft ? new Upsampler(soft, w) : undefined;
   const zero = new Float32Array(w);
   const expMax = EXP_TABLE.length - 2;
@@ -78,6 +87,7 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
     const n0 = acq.photons * (1 + acq.heel * (y / (h - 1) - 0.5));
     const o = y * w;
     const sb = scatterSource.rowBase(y);
+    const eb = exposureBlocks.rowBase(y);
     const x0 = spans[2 * y]!;
     const x1 = spans[2 * y + 1]!;
     const tissue = softUp ? softUp.at(y) : zero;
@@ -93,46 +103,62 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
       d[i] = v;
       // scatter arises where the beam interacts: the primary times the fraction that interacted
       sum[sb + xmap[x]!]! += v * (1 - t);
+      es[eb + ex[x]!]! += v;
     }
   }
-  // 2. scatter, quantum noise on primary + scatter, then the blur's row pass (the scintillator
-  //    spreads the noise too); 3. the blur's column pass with the log response v = ln(N0 / I)
   const scatter = scatterSource.finish();
   blurSmall(scatter, scatterPlan.radius);
-  const scatterUp = new Upsampler(scatter, w);
-  const taps = gaussianTaps(Math.max(acq.blur, 0.3));
-  const tmp = scratchPlane(w * h);
-  const line = rowBuffer(w);
-  const lineData = line.subarray(4, 4 + w);
   const frac = acq.scatter;
-  for (let y = 0; y < h; y++) {
-    const row = scatterUp.at(y);
-    const o = y * w;
-    for (let x = 0; x < w; x++) lineData[x] = d[o + x]! + frac * row[x]!;
-    addQuantumNoise(lineData, rng);
-    convolveRow(line, w, tmp, o, taps);
+  const ln0 = Math.log(acq.photons);
+  // the processing's low-pass: log of the block means of primary + scatter, blurred
+  const low = exposureBlocks.finish();
+  for (let j = 0; j < low.height; j++) {
+    for (let i = 0; i < low.width; i++) {
+      const centre = (k: number) => (k + 0.5) * low.factor - 0.5;
+      const total = low.data[j * low.width + i]! + frac * sampleSmall(scatter, centre(i), centre(j));
+      low.data[j * low.width + i] = ln0 - Math.log(total > 1 ? total : 1);
+    }
   }
-  const enhancePlan = lowpassPlan(acq.enhancementSigma);
-  const logSource = new BlockAccumulator(w, h, enhancePlan.factor);
-  blurColumns(tmp, attenuation, taps, { log: Math.log(acq.photons), accumulate: logSource });
-  // 4. edge enhancement / dynamic range compression v + g·(v − lowpass(v)), window, tone, quantisation
-  const low = logSource.finish();
   blurSmall(low, enhancePlan.radius);
-  const up = new Upsampler(low, w);
+  const scatterUp = new Upsampler(scatter, w);
+  const lowUp = new Upsampler(low, w);
   const g = acq.enhancement;
-  const [lo, hi] = windowOf(d, spans, w, up, g);
+  const [lo, hi] = windowOf(d, spans, w, scatterUp, frac, lowUp, g, ln0);
+  // 2. streaming rows
   const max = 2 ** acq.bits - 1;
   // tone curve max·(0.02 + 0.96·t^γ), interpolated in a table small enough to stay in cache
   const tone = new Float64Array(TONE_STEPS + 2);
   for (let k = 0; k <= TONE_STEPS + 1; k++) tone[k] = max * (0.02 + 0.96 * Math.pow(Math.min(1, k / TONE_STEPS), acq.gamma));
-  const out = new Uint16Array(d.length);
   const scale = TONE_STEPS / (hi > lo ? hi - lo : 1);
-  for (let y = 0; y < h; y++) {
-    const row = up.at(y);
-    const o = y * w;
+  const taps = gaussianTaps(Math.max(acq.blur, 0.3));
+  const r = taps.length - 1;
+  const ringSize = 2 * r + 1;
+  const ring = Array.from({ length: ringSize }, () => new Float32Array(w));
+  const line = rowBuffer(w);
+  const lineData = line.subarray(4, 4 + w);
+  const col = new Float32Array(w);
+  const colBits = new Int32Array(col.buffer);
+  const out = new Uint16Array(d.length);
+  for (let y = 0; y < h + r; y++) {
+    if (y < h) {
+      // scatter and quantum noise on the row, then the blur's row pass into the ring
+      const row = scatterUp.at(y);
+      const o = y * w;
+      for (let x = 0; x < w; x++) lineData[x] = d[o + x]! + frac * row[x]!;
+      addQuantumNoise(lineData, rng);
+      convolveRow(line, w, ring[y % ringSize]!, 0, taps);
+    }
+    const yo = y - r;
+    if (yo < 0) continue;
+    // the blur's column pass for output row yo (rows clamped at the edges), log, enhancement, tone
+    const at = (j: number) => ring[(j < 0 ? 0 : j >= h ? h - 1 : j) % ringSize]!;
+    columnPass(col, w, taps, at(yo), at(yo - 1), at(yo + 1), at(yo - 2), at(yo + 2), at(yo - 3), at(yo + 3), at(yo - 4), at(yo + 4));
+    negLogInPlace(col, colBits, 0, w, ln0, null);
+    const lowRow = lowUp.at(yo);
+    const o = yo * w;
     for (let x = 0; x < w; x++) {
-      const v = d[o + x]!;
-      let t = (v + g * (v - row[x]!) - lo) * scale;
+      const v = col[x]!;
+      let t = (v + g * (v - lowRow[x]!) - lo) * scale;
       t = t < 0 ? 0 : t > TONE_STEPS ? TONE_STEPS : t;
       const k = t | 0;
       out[o + x] = (tone[k]! + (tone[k + 1]! - tone[k]!) * (t - k) + 0.5) | 0;
@@ -141,17 +167,46 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
   return out;
 }
 
+/** Steps of the tone-curve table. */
 const TONE_STEPS = 4096;
 /** Line integral where the anatomy starts for the window (≈ 45 mm of muscle). */
 const ANATOMY = 1;
 
+/** out[x] = Σ k[|j|]·row_j[x] over the 2r + 1 rows given (centre, −1, +1, −2, +2, …). */
+function columnPass(
+  out: Float32Array,
+  w: number,
+  k: Float64Array,
+  c: Float32Array,
+  m1: Float32Array,
+  p1: Float32Array,
+  m2: Float32Array,
+  p2: Float32Array,
+  m3: Float32Array,
+  p3: Float32Array,
+  m4: Float32Array,
+  p4: Float32Array,
+): void {
+  const r = k.length - 1;
+  const k0 = k[0]!;
+  const k1 = k[1]!;
+  const k2 = r >= 2 ? k[2]! : 0;
+  const k3 = r >= 3 ? k[3]! : 0;
+  const k4 = r >= 4 ? k[4]! : 0;
+  for (let x = 0; x < w; x++) {
+    let v = k0 * c[x]! + k1 * (m1[x]! + p1[x]!);
+    if (r >= 2) v += k2 * (m2[x]! + p2[x]!);
+    if (r >= 3) v += k3 * (m3[x]! + p3[x]!);
+    if (r >= 4) v += k4 * (m4[x]! + p4[x]!);
+    out[x] = v;
+  }
+}
 
 /**
- * The window: from the 0.5th percentile of the anatomy (field pixels above a tenth of the field's
- * range, so direct exposure is left out and shows black) to the 99.9th percentile of the field.
+ * The window from every fourth pixel of every fourth row of the field, processed as the output will
+ * be but without noise (the percentiles of a noise-free image; noise would only widen the tails).
  */
-function windowOf(d: Float32Array, spans: Int32Array, width: number, low: Upsampler, gain: number): [number, number] {
-  // every fourth pixel of every fourth row of the field (enhanced as the output will be)
+function windowOf(d: Float32Array, spans: Int32Array, width: number, scatter: Upsampler, frac: number, low: Upsampler, gain: number, ln0: number): [number, number] {
   const height = d.length / width;
   const sample = new Float64Array(Math.ceil(height / 4) * Math.ceil(width / 4));
   let n = 0;
@@ -159,8 +214,13 @@ function windowOf(d: Float32Array, spans: Int32Array, width: number, low: Upsamp
     const x0 = spans[2 * y]!;
     const x1 = spans[2 * y + 1]!;
     if (x0 > x1) continue;
-    const row = low.at(y);
-    for (let x = x0 + ((4 - (x0 % 4)) % 4), i = y * width + x; x <= x1; x += 4, i += 4) sample[n++] = d[i]! + gain * (d[i]! - row[x]!);
+    const s = scatter.at(y);
+    const lp = low.at(y);
+    for (let x = x0 + ((4 - (x0 % 4)) % 4), i = y * width + x; x <= x1; x += 4, i += 4) {
+      const total = d[i]! + frac * s[x]!;
+      const v = ln0 - Math.log(total > 1 ? total : 1);
+      sample[n++] = v + gain * (v - lp[x]!);
+    }
   }
   return rangeOf(sample.subarray(0, n));
 }

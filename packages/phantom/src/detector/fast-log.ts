@@ -16,9 +16,9 @@ const LOW_MASK = (1 << SHIFT) - 1;
 
 /**
  * Replaces data[from..to) by c − ln(max(v, 1)) (positive normal floats only after the clamp), and adds
- * each result into `sums[base + xmap[x − from]]`.
+ * each result into `sums[base + xmap[x − from]]` when `sums` is given.
  */
-export function negLogInPlace(data: Float32Array, bits: Int32Array, from: number, to: number, c: number, sums: Float32Array, base: number, xmap: Int32Array): void {
+export function negLogInPlace(data: Float32Array, bits: Int32Array, from: number, to: number, c: number, sums: Float32Array | null, base = 0, xmap: Int32Array | null = null): void {
   for (let i = from, x = 0; i < to; i++, x++) {
     if (!(data[i]! > 1)) data[i] = 1;
     const b = bits[i]!;
@@ -28,6 +28,6 @@ export function negLogInPlace(data: Float32Array, bits: Int32Array, from: number
     const f = (m & LOW_MASK) * FRACTION;
     const l = c - (e * Math.LN2 + TABLE[k]! + (TABLE[k + 1]! - TABLE[k]!) * f);
     data[i] = l;
-    sums[base + xmap[x]!]! += l;
+    if (sums !== null) sums[base + xmap![x]!]! += l;
   }
 }

@@ -98,6 +98,22 @@ export function blurSmall(s: SmallPlane, r: number): void {
   }
 }
 
+/** Bilinear value of a small plane at full-resolution pixel coordinates (x, y). */
+export function sampleSmall(s: SmallPlane, x: number, y: number): number {
+  const gx = Math.min(s.width - 1, Math.max(0, (x + 0.5) / s.factor - 0.5));
+  const gy = Math.min(s.height - 1, Math.max(0, (y + 0.5) / s.factor - 0.5));
+  const x0 = Math.floor(gx);
+  const y0 = Math.floor(gy);
+  const x1 = Math.min(s.width - 1, x0 + 1);
+  const y1 = Math.min(s.height - 1, y0 + 1);
+  const tx = gx - x0;
+  const ty = gy - y0;
+  const d = s.data;
+  const top = d[y0 * s.width + x0]! + (d[y0 * s.width + x1]! - d[y0 * s.width + x0]!) * tx;
+  const bottom = d[y1 * s.width + x0]! + (d[y1 * s.width + x1]! - d[y1 * s.width + x0]!) * tx;
+  return top + (bottom - top) * ty;
+}
+
 /**
  * Bilinear up-sampling back to full resolution, one row at a time (the caller loops over rows).
  * The small pixel (i, j) covers full pixels [i·f, (i+1)·f), centred at (i + ½)·f − ½.
