@@ -22,7 +22,6 @@ function straightTube(): TubeProfile {
     inner: new Float32Array(n).fill(6),
     beakOut: new Float32Array(n),
     beakIn: new Float32Array(n),
-    maxExtent: 10,
   };
 }
 const centred = affine.translate(20, 0);

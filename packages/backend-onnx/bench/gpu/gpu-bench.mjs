@@ -37,6 +37,10 @@ const TORCH_RESERVE_S = 120;
 const started = performance.now();
 const left = () => BUDGET_S - (performance.now() - started) / 1000;
 const modelsDir = join(here, 'models');
+// Local dry runs of every code path: GPU_BENCH_DRY_EP=cpu runs the WebGPU configurations on the CPU
+// provider, GPU_BENCH_BIG_BATCH shrinks batch 32.
+const DRY_EP = process.env.GPU_BENCH_DRY_EP;
+const BIG = Number(process.env.GPU_BENCH_BIG_BATCH ?? 32);
 const weightsDir = process.env.GPU_BENCH_WEIGHTS_DIR ?? join(os.tmpdir(), 'affnet-gpu-bench');
 
 function loadOrt() {
@@ -112,12 +116,12 @@ async function child(config) {
   const manifest = JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8'));
   const model = manifest.models[config.model];
   const path = modelPath(model);
-  const ep = config.ep === 'webgpu' ? { name: 'webgpu', ...(config.layout ? { preferredLayout: config.layout } : {}) } : { name: 'cpu' };
+  const ep = config.ep === 'webgpu' && DRY_EP !== 'cpu' ? { name: 'webgpu', ...(config.layout ? { preferredLayout: config.layout } : {}) } : { name: 'cpu' };
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(path, {
     executionProviders: [ep],
     graphOptimizationLevel: 'all',
-    ...(config.gpuOutputs ? { preferredOutputLocation: 'gpu-buffer' } : {}),
+    ...(config.gpuOutputs && DRY_EP !== 'cpu' ? { preferredOutputLocation: 'gpu-buffer' } : {}),
   });
   const createMs = performance.now() - t0;
   const size = manifest.size;
@@ -132,7 +136,7 @@ async function child(config) {
     const runs = batch === 1 ? RUNS1 : RUNS32;
     for (let i = 0; i < 3; i++) {
       const o = await session.run({ [manifest.input]: x }, fetch);
-      if (config.gpuOutputs) await o.logits.getData(true);
+      if (o.logits.location === 'gpu-buffer') await o.logits.getData(true);
     }
     const times = [];
     let last;
@@ -140,11 +144,11 @@ async function child(config) {
       const t = performance.now();
       const o = await session.run({ [manifest.input]: x }, fetch);
       // include the download: a result is not usable before it is on the CPU
-      last = config.gpuOutputs ? await o.logits.getData(true) : o.logits.data;
+      last = o.logits.location === 'gpu-buffer' ? await o.logits.getData(true) : o.logits.data;
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    result[`b${batch}`] = { runs, medianMs: times[Math.floor(runs / 2)], imagesPerSecond: (batch * runs * 1000) / times.reduce((a, b) => a + b, 0) };
+    result[batch === 1 ? 'b1' : 'b32'] = { batch, runs, medianMs: times[Math.floor(runs / 2)], imagesPerSecond: (batch * runs * 1000) / times.reduce((a, b) => a + b, 0) };
     if (batch === 1) result.logitsBatch1 = Array.from(last);
   }
   await session.release();
@@ -189,11 +193,11 @@ async function main() {
   const configs = [
     { name: 'cpu fp32 (reference)', ep: 'cpu', model: 'resnet50-fp32', batches: [1] },
     { name: 'cpu fp16 graph (reference)', ep: 'cpu', model: 'resnet50-fp16', batches: [1] },
-    { name: 'webgpu fp32 NCHW', ep: 'webgpu', model: 'resnet50-fp32', layout: 'NCHW', batches: [1, 32] },
-    { name: 'webgpu fp32 NHWC', ep: 'webgpu', model: 'resnet50-fp32', layout: 'NHWC', batches: [1, 32] },
-    { name: 'webgpu fp16 NCHW', ep: 'webgpu', model: 'resnet50-fp16', layout: 'NCHW', batches: [1, 32] },
-    { name: 'webgpu fp16 NHWC', ep: 'webgpu', model: 'resnet50-fp16', layout: 'NHWC', batches: [1, 32] },
-    { name: 'webgpu fp16 NHWC, GPU-resident outputs', ep: 'webgpu', model: 'resnet50-fp16', layout: 'NHWC', gpuOutputs: true, batches: [1, 32] },
+    { name: 'webgpu fp32 NCHW', ep: 'webgpu', model: 'resnet50-fp32', layout: 'NCHW', batches: [1, BIG] },
+    { name: 'webgpu fp32 NHWC', ep: 'webgpu', model: 'resnet50-fp32', layout: 'NHWC', batches: [1, BIG] },
+    { name: 'webgpu fp16 NCHW', ep: 'webgpu', model: 'resnet50-fp16', layout: 'NCHW', batches: [1, BIG] },
+    { name: 'webgpu fp16 NHWC', ep: 'webgpu', model: 'resnet50-fp16', layout: 'NHWC', batches: [1, BIG] },
+    { name: 'webgpu fp16 NHWC, GPU-resident outputs', ep: 'webgpu', model: 'resnet50-fp16', layout: 'NHWC', gpuOutputs: true, batches: [1, BIG] },
   ];
   const report = { startedAt: new Date().toISOString(), host: os.hostname(), node: process.version, budgetS: BUDGET_S, onnx: [], torch: undefined };
   for (const c of configs) {
@@ -205,20 +209,24 @@ async function main() {
   for (const r of report.onnx.filter((x) => x.ep === 'webgpu')) {
     // against the CPU provider running the same file (fp16 weights round differently from fp32)
     const cpu = report.onnx.find((x) => x.ep === 'cpu' && x.model === r.model);
-    if (r.ok && cpu?.ok) r.maxAbsLogitDiffVsCpu = Math.max(...r.logitsBatch1.map((v, j) => Math.abs(v - cpu.logitsBatch1[j])));
+    if (r.ok && cpu?.ok) {
+      r.maxAbsLogitDiffVsCpu = Math.max(...r.logitsBatch1.map((v, j) => Math.abs(v - cpu.logitsBatch1[j])));
+      r.relLogitDiffVsCpu = r.maxAbsLogitDiffVsCpu / Math.max(...cpu.logitsBatch1.map(Math.abs));
+    }
   }
   for (const c of report.onnx.filter((x) => x.ep === 'cpu' && x.ok)) console.log(`${c.name} logits (batch 1): ${c.logitsBatch1.map((v) => v.toFixed(4)).join(', ')}`);
   report.torch = torchCuda();
   const t = report.torch.results ?? {};
   console.log(`\nGPU: ${report.torch.device ?? 'unknown'}; PyTorch ${report.torch.torch ?? '—'}; onnxruntime-node ${ref.onnxruntime ?? '—'}`);
-  console.log('\n| ONNX Runtime config | b1 ms | b32 img/s | PyTorch b1 ms | PyTorch b32 img/s | ratio b32 (ORT/PyTorch) | max abs logit diff vs CPU |');
+  console.log('\n| ONNX Runtime config | b1 ms | b32 img/s | PyTorch b1 ms | PyTorch b32 img/s | ratio b32 (ORT/PyTorch) | max abs logit diff vs CPU (relative) |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of report.onnx) {
+    // against PyTorch's faster memory format of the same precision (NCHW or channels_last)
     const torchKey = r.model?.endsWith('fp16') ? 'fp16' : 'fp32';
-    const tb = t[torchKey];
+    const tb = [t[torchKey], t[`${torchKey}_channels_last`]].filter(Boolean).sort((a, b) => b.b32.imagesPerSecond - a.b32.imagesPerSecond)[0];
     const ratio = r.ok && r.b32 && tb ? r.b32.imagesPerSecond / tb.b32.imagesPerSecond : undefined;
     r.ratioB32VsTorch = ratio;
-    console.log(`| ${r.name} | ${r.ok ? fmt(r.b1?.medianMs, 2) : 'failed'} | ${r.ok ? fmt(r.b32?.imagesPerSecond, 0) : '—'} | ${fmt(tb?.b1.medianMs, 2)} | ${fmt(tb?.b32.imagesPerSecond, 0)} | ${fmt(ratio, 3)} | ${fmt(r.maxAbsLogitDiffVsCpu, 5)} |`);
+    console.log(`| ${r.name} | ${r.ok ? fmt(r.b1?.medianMs, 2) : 'failed'} | ${r.ok ? fmt(r.b32?.imagesPerSecond, 0) : '—'} | ${fmt(tb?.b1.medianMs, 2)} | ${fmt(tb?.b32.imagesPerSecond, 0)} | ${fmt(ratio, 3)} | ${fmt(r.maxAbsLogitDiffVsCpu, 5)} (${fmt(r.relLogitDiffVsCpu, 6)}) |`);
   }
   if (report.torch.skipped) console.log(`PyTorch skipped: ${report.torch.skipped}`);
   else for (const [k, v] of Object.entries(t)) console.log(`PyTorch ${k}: b1 ${fmt(v.b1.medianMs, 2)} ms, b32 ${fmt(v.b32.imagesPerSecond, 0)} img/s`);

@@ -8,7 +8,7 @@ describe('engine selection', () => {
     const engines = await probeEngines();
     expect(engines.map((e) => e.engine)).toEqual(['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu']);
     for (const e of engines) {
-      if (!e.available) expect(e.reason, e.engine).toMatch(/\S{10,}/);
+      if (!e.available) expect(e.reason?.length ?? 0, `${e.engine} has a reason`).toBeGreaterThan(20);
     }
     const byName = Object.fromEntries(engines.map((e) => [e.engine, e]));
     expect(byName.wasm!.available).toBe(true);

@@ -6,11 +6,12 @@
  * and writes the combined results, so a killed demo continues where it stopped.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { loadManifest, saveManifest } from '@affnet/core';
 import { foldKey, buildReport, readComparisonResults, writeReport } from '@affnet/eval';
 import { generateCohort } from '@affnet/phantom';
 import { CliError } from '../errors.js';
@@ -141,7 +142,9 @@ export function registerDemo(program: Command): void {
       const key = foldKey(s.compareFold.architecture, s.compareFold.pathway, 0);
       const fold = cv.results.runs.find((r) => r.architecture === s.compareFold.architecture && r.pathway === s.compareFold.pathway && r.fold === 0)!;
       const heldOut = join(cvOut, `${key}-test.csv`);
-      writeFileSync(heldOut, `path,label,patientId\n${fold.predictions.map((p) => `${join(out, 'cohort', p.id)},${p.label},${p.patientId}`).join('\n')}\n`);
+      const cohort = await loadManifest(manifest);
+      const ids = new Set(fold.predictions.map((p) => p.id));
+      await saveManifest(heldOut, { ...cohort, items: cohort.items.filter((i) => ids.has(i.pathAsWritten)) });
       const compareFile = join(out, 'compare.json');
       await runCompare({
         bundle: join(cvOut, 'bundles', key),

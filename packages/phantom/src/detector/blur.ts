@@ -4,8 +4,6 @@
  * per radius so that every output pixel is one expression over contiguous rows. @internal
  */
 import type { Plane } from '../projection/raster.js';
-import { negLogInPlace } from './fast-log.js';
-import type { BlockAccumulator } from './lowpass.js';
 
 /** Normalised symmetric Gaussian taps k[0..r] (k[0] the centre) with r = min(4, ⌈2σ⌉). */
 export function gaussianTaps(sigma: number): Float64Array {
@@ -19,8 +17,6 @@ export function gaussianTaps(sigma: number): Float64Array {
   for (let i = 0; i <= r; i++) k[i]! /= sum;
   return k;
 }
-
-let scratch = new Float32Array(0);
 
 /** One blurred line: out[x] = Σ k[|j|]·src[x + j], src indexed with a left offset of 4. */
 function convolve(src: Float32Array, out: Float32Array, o: number, n: number, k: Float64Array): void {
@@ -59,60 +55,43 @@ export function convolveRow(line: Float32Array, n: number, out: Float32Array, o:
   convolve(line, out, o, n, k);
 }
 
-/** Scratch plane of at least `n` values, reused between calls (one per thread). */
-export function scratchPlane(n: number): Float32Array {
-  if (scratch.length < n) scratch = new Float32Array(n);
-  return scratch;
-}
-
-/**
- * The column half of the blur: tmp (rows already blurred) → `p`, then each value v becomes `post`:
- * `'none'` keeps it, `{ log: ln0 }` writes ln0 − ln(max(v, 1)) (the detector's logarithmic
- * response) and adds it into `accumulate` (a low-pass of the log image), fused to save passes.
- */
-export function blurColumns(tmp: Float32Array, p: Plane, k: Float64Array, post: 'none' | { log: number; accumulate: BlockAccumulator }): void {
-  const { width: w, height: h, data } = p;
+/** out[x] = Σ k[|j|]·rows[j][x], rows given as centre, −1, +1, −2, +2, … (r = taps − 1 pairs used). */
+export function convolveColumn(out: Float32Array, w: number, k: Float64Array, rows: readonly Float32Array[]): void {
   const r = k.length - 1;
-  const log = post === 'none' ? null : post.log;
-  const acc = post === 'none' ? null : post.accumulate;
-  const bits = post === 'none' ? null : new Int32Array(data.buffer, data.byteOffset, data.length);
-  const rowOf = (y: number) => (y < 0 ? 0 : y >= h ? h - 1 : y) * w;
+  const [c, m1, p1, m2, p2, m3, p3, m4, p4] = rows as Float32Array[];
   const k0 = k[0]!;
   const k1 = k[1]!;
   const k2 = r >= 2 ? k[2]! : 0;
   const k3 = r >= 3 ? k[3]! : 0;
   const k4 = r >= 4 ? k[4]! : 0;
-  for (let y = 0; y < h; y++) {
-    const c = rowOf(y);
-    const m1 = rowOf(y - 1);
-    const p1 = rowOf(y + 1);
-    const m2 = rowOf(y - 2);
-    const p2 = rowOf(y + 2);
-    const m3 = rowOf(y - 3);
-    const p3 = rowOf(y + 3);
-    const m4 = rowOf(y - 4);
-    const p4 = rowOf(y + 4);
-    const o = y * w;
-    for (let x = 0; x < w; x++) {
-      let v = k0 * tmp[c + x]! + k1 * (tmp[m1 + x]! + tmp[p1 + x]!);
-      if (r >= 2) v += k2 * (tmp[m2 + x]! + tmp[p2 + x]!);
-      if (r >= 3) v += k3 * (tmp[m3 + x]! + tmp[p3 + x]!);
-      if (r >= 4) v += k4 * (tmp[m4 + x]! + tmp[p4 + x]!);
-      data[o + x] = v;
-    }
-    if (log !== null) negLogInPlace(data, bits!, o, o + w, log, acc!.sum, acc!.rowBase(y), acc!.xmap);
+  for (let x = 0; x < w; x++) {
+    let v = k0 * c![x]! + k1 * (m1![x]! + p1![x]!);
+    if (r >= 2) v += k2 * (m2![x]! + p2![x]!);
+    if (r >= 3) v += k3 * (m3![x]! + p3![x]!);
+    if (r >= 4) v += k4 * (m4![x]! + p4![x]!);
+    out[x] = v;
   }
 }
 
-/** Blurs `p` in place with a Gaussian of `sigma` pixels (see {@link blurColumns} for `post`). */
-export function gaussianBlur(p: Plane, sigma: number, post: 'none' | { log: number; accumulate: BlockAccumulator } = 'none'): void {
+/** The rows a column pass needs for output row y (edge-replicated): centre, −1, +1, … ±4. */
+export function columnRows(y: number, h: number, rowAt: (j: number) => Float32Array): Float32Array[] {
+  const at = (j: number) => rowAt(j < 0 ? 0 : j >= h ? h - 1 : j);
+  return [at(y), at(y - 1), at(y + 1), at(y - 2), at(y + 2), at(y - 3), at(y + 3), at(y - 4), at(y + 4)];
+}
+
+/** Blurs `p` in place with a Gaussian of `sigma` pixels (the same passes the detector streams). */
+export function gaussianBlur(p: Plane, sigma: number): void {
   const { width: w, height: h, data } = p;
   const k = gaussianTaps(Math.max(sigma, 0.3));
-  const tmp = scratchPlane(w * h);
+  const rows = Array.from({ length: h }, () => new Float32Array(w));
   const line = rowBuffer(w);
   for (let y = 0; y < h; y++) {
     line.set(data.subarray(y * w, y * w + w), 4);
-    convolveRow(line, w, tmp, y * w, k);
+    convolveRow(line, w, rows[y]!, 0, k);
   }
-  blurColumns(tmp, p, k, post);
+  const out = new Float32Array(w);
+  for (let y = 0; y < h; y++) {
+    convolveColumn(out, w, k, columnRows(y, h, (j) => rows[j]!));
+    data.set(out, y * w);
+  }
 }

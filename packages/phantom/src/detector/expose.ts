@@ -9,7 +9,7 @@
 import type { Point } from '@affnet/core';
 import type { Rng } from '../rng.js';
 import { scanConvex, type Plane } from '../projection/raster.js';
-import { convolveRow, gaussianTaps, rowBuffer } from './blur.js';
+import { columnRows, convolveColumn, convolveRow, gaussianTaps, rowBuffer } from './blur.js';
 import { negLogInPlace } from './fast-log.js';
 import { BlockAccumulator, blurSmall, lowpassPlan, sampleSmall, Upsampler, type SmallPlane } from './lowpass.js';
 import { addMarker, type MarkerSpec } from './marker.js';
@@ -151,9 +151,8 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
     const yo = y - r;
     if (yo < 0) continue;
     // the blur's column pass for output row yo (rows clamped at the edges), log, enhancement, tone
-    const at = (j: number) => ring[(j < 0 ? 0 : j >= h ? h - 1 : j) % ringSize]!;
-    columnPass(col, w, taps, at(yo), at(yo - 1), at(yo + 1), at(yo - 2), at(yo + 2), at(yo - 3), at(yo + 3), at(yo - 4), at(yo + 4));
-    negLogInPlace(col, colBits, 0, w, ln0, null);
+    convolveColumn(col, w, taps, columnRows(yo, h, (j) => ring[j % ringSize]!));
+    negLogInPlace(col, colBits, 0, w, ln0);
     const lowRow = lowUp.at(yo);
     const o = yo * w;
     for (let x = 0; x < w; x++) {
@@ -171,36 +170,6 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
 const TONE_STEPS = 4096;
 /** Line integral where the anatomy starts for the window (≈ 45 mm of muscle). */
 const ANATOMY = 1;
-
-/** out[x] = Σ k[|j|]·row_j[x] over the 2r + 1 rows given (centre, −1, +1, −2, +2, …). */
-function columnPass(
-  out: Float32Array,
-  w: number,
-  k: Float64Array,
-  c: Float32Array,
-  m1: Float32Array,
-  p1: Float32Array,
-  m2: Float32Array,
-  p2: Float32Array,
-  m3: Float32Array,
-  p3: Float32Array,
-  m4: Float32Array,
-  p4: Float32Array,
-): void {
-  const r = k.length - 1;
-  const k0 = k[0]!;
-  const k1 = k[1]!;
-  const k2 = r >= 2 ? k[2]! : 0;
-  const k3 = r >= 3 ? k[3]! : 0;
-  const k4 = r >= 4 ? k[4]! : 0;
-  for (let x = 0; x < w; x++) {
-    let v = k0 * c[x]! + k1 * (m1[x]! + p1[x]!);
-    if (r >= 2) v += k2 * (m2[x]! + p2[x]!);
-    if (r >= 3) v += k3 * (m3[x]! + p3[x]!);
-    if (r >= 4) v += k4 * (m4[x]! + p4[x]!);
-    out[x] = v;
-  }
-}
 
 /**
  * The window from every fourth pixel of every fourth row of the field, processed as the output will

@@ -15,11 +15,11 @@ const FRACTION = 1 / (1 << SHIFT);
 const LOW_MASK = (1 << SHIFT) - 1;
 
 /**
- * Replaces data[from..to) by c − ln(max(v, 1)) (positive normal floats only after the clamp), and adds
- * each result into `sums[base + xmap[x − from]]` when `sums` is given.
+ * Replaces data[from..to) by c − ln(max(v, 1)); `bits` is an Int32Array view of `data`'s buffer (only
+ * positive normal floats are read, after the clamp).
  */
-export function negLogInPlace(data: Float32Array, bits: Int32Array, from: number, to: number, c: number, sums: Float32Array | null, base = 0, xmap: Int32Array | null = null): void {
-  for (let i = from, x = 0; i < to; i++, x++) {
+export function negLogInPlace(data: Float32Array, bits: Int32Array, from: number, to: number, c: number): void {
+  for (let i = from; i < to; i++) {
     if (!(data[i]! > 1)) data[i] = 1;
     const b = bits[i]!;
     const e = (b >> 23) - 127;
@@ -28,6 +28,5 @@ export function negLogInPlace(data: Float32Array, bits: Int32Array, from: number
     const f = (m & LOW_MASK) * FRACTION;
     const l = c - (e * Math.LN2 + TABLE[k]! + (TABLE[k + 1]! - TABLE[k]!) * f);
     data[i] = l;
-    if (sums !== null) sums[base + xmap![x]!]! += l;
   }
 }

@@ -51,18 +51,6 @@ export class BlockAccumulator {
   }
 }
 
-/** Box averages of `factor`×`factor` blocks. */
-export function downsample(p: Plane, factor: number): SmallPlane {
-  const acc = new BlockAccumulator(p.width, p.height, factor);
-  const { xmap, sum } = acc;
-  for (let y = 0; y < p.height; y++) {
-    const sy = acc.rowBase(y);
-    const row = y * p.width;
-    for (let x = 0; x < p.width; x++) sum[sy + xmap[x]!]! += p.data[row + x]!;
-  }
-  return acc.finish();
-}
-
 /** Factor and box radius of the down/up-sampling low-pass that approximates a Gaussian of σ px. */
 export function lowpassPlan(sigma: number): { factor: number; radius: number } {
   const factor = Math.max(2, Math.round(sigma / 4));

@@ -30,12 +30,3 @@ export function insideTriangle(t: Triangle, h: number, s: number): boolean {
     e[0]! * h + e[1]! * s + e[2]! >= 0 && e[3]! * h + e[4]! * s + e[5]! >= 0 && e[6]! * h + e[7]! * s + e[8]! >= 0
   );
 }
-
-/** The triangle scaled about its centroid (pieces are drawn slightly smaller than the hole they leave). */
-export function shrink(t: Triangle, factor: number): Triangle {
-  const [p, q, r] = t.vertices;
-  const cx = (p.x + q.x + r.x) / 3;
-  const cy = (p.y + q.y + r.y) / 3;
-  const f = (v: Point): Point => ({ x: cx + (v.x - cx) * factor, y: cy + (v.y - cy) * factor });
-  return triangle(f(p), f(q), f(r));
-}

@@ -28,7 +28,6 @@ export interface TubeProfile {
   /** Periosteal and endosteal beak thickening on the lateral side (h > 0), mm. */
   beakOut: Float32Array;
   beakIn: Float32Array;
-  maxExtent: number;
 }
 
 export interface BeakSpec {
@@ -53,7 +52,6 @@ export function tubeProfile(a: FemurAnatomy, psi: number, beak: BeakSpec | null)
     inner: new Float32Array(n),
     beakOut: new Float32Array(n),
     beakIn: new Float32Array(n),
-    maxExtent: 0,
   };
   // The beak is a lateral feature: seen in profile on AP views, en face (invisible) on lateral views.
   const beakScale = Math.max(0, c);
@@ -74,7 +72,6 @@ export function tubeProfile(a: FemurAnatomy, psi: number, beak: BeakSpec | null)
         p.beakIn[i] = 0.6 * h;
       }
     }
-    p.maxExtent = Math.max(p.maxExtent, Math.abs(p.ch[i]!) + R + p.beakOut[i]!);
   }
   return p;
 }
