@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
 import { AffnetError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
@@ -61,6 +62,9 @@ export interface DicomWriteMetadata {
   extra?: Record<string, unknown>;
 }
 
+/** Pixel Data's tag as dcmjs's denaturalized keys spell it. */
+const PIXEL_DATA_TAG = '7FE00010';
+
 export const DX_FOR_PRESENTATION = '1.2.840.10008.5.1.4.1.1.1.1';
 
 /** A new UID under the 2.25 root: the decimal form of a random UUID (PS3.5 B.2). */
@@ -68,7 +72,14 @@ export function generateUid(): string {
   return `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`;
 }
 
-function pixelBuffer(image: DicomWriteImage, alloc: 8 | 16): ArrayBuffer {
+/** The typed array whose elements are exactly the samples to write (no conversion needed). */
+function sameType(pixels: ArrayLike<number>, alloc: 8 | 16, signed: boolean): boolean {
+  if (alloc === 16) return signed ? pixels instanceof Int16Array : pixels instanceof Uint16Array;
+  return signed ? pixels instanceof Int8Array : pixels instanceof Uint8Array;
+}
+
+/** The pixel data's bytes, little-endian, padded to even length; a view of `image.pixels` where it can be. */
+function pixelBytes(image: DicomWriteImage, alloc: 8 | 16): Uint8Array {
   const frames = image.frames ?? 1;
   const n = image.width * image.height * frames;
   if (!Number.isInteger(image.width) || !Number.isInteger(image.height) || image.width < 1 || image.height < 1 || image.width > 65535 || image.height > 65535) {
@@ -82,19 +93,53 @@ function pixelBuffer(image: DicomWriteImage, alloc: 8 | 16): ArrayBuffer {
   }
   const lo = image.signed ? -(2 ** (image.bitsStored - 1)) : 0;
   const hi = image.signed ? 2 ** (image.bitsStored - 1) - 1 : 2 ** image.bitsStored - 1;
-  const out = alloc === 8 ? (image.signed ? new Int8Array(n) : new Uint8Array(n)) : image.signed ? new Int16Array(n) : new Uint16Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = image.pixels[i]!;
-    if (!Number.isInteger(v) || v < lo || v > hi) {
-      throw new AffnetError('E_OPTION_INVALID', `writeDicom: pixel ${i} is ${v}; ${image.bitsStored}-bit ${image.signed ? 'signed' : 'unsigned'} values are ${lo}..${hi}`);
+  const bad = (i: number, v: number) =>
+    new AffnetError('E_OPTION_INVALID', `writeDicom: pixel ${i} is ${v}; ${image.bitsStored}-bit ${image.signed ? 'signed' : 'unsigned'} values are ${lo}..${hi}`);
+  let out: Uint8Array | Int8Array | Uint16Array | Int16Array;
+  if (sameType(image.pixels, alloc, image.signed) && (alloc === 8 || LITTLE_ENDIAN)) {
+    // already integers of the right width: only the range of the stored bits needs checking, no copy
+    out = image.pixels as Uint8Array | Int8Array | Uint16Array | Int16Array;
+    if (image.bitsStored < alloc) {
+      for (let i = 0; i < n; i++) {
+        const v = out[i]!;
+        if (v < lo || v > hi) throw bad(i, v);
+      }
     }
-    out[i] = v;
+  } else {
+    out = alloc === 8 ? (image.signed ? new Int8Array(n) : new Uint8Array(n)) : image.signed ? new Int16Array(n) : new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = image.pixels[i]!;
+      if (!Number.isInteger(v) || v < lo || v > hi) throw bad(i, v);
+      out[i] = v;
+    }
   }
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  if (bytes.length % 2 === 0) return bytes;
   // An odd byte count is padded to even length (PS3.5 §7.1.1).
-  const bytes = new Uint8Array(out.buffer, 0, out.byteLength);
-  const padded = new Uint8Array(bytes.length + (bytes.length % 2));
+  const padded = new Uint8Array(bytes.length + 1);
   padded.set(bytes);
-  return padded.buffer;
+  return padded;
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/**
+ * Appends the Pixel Data element (7FE0,0010) to a data set that dcmjs wrote without it, as dcmjs
+ * writes it in Explicit VR Little Endian (PS3.5 §7.1.2: tag, VR, 2 reserved bytes, 32-bit length),
+ * so the pixels are copied once instead of through dcmjs's growing buffers.
+ */
+function appendPixelData(head: ArrayBuffer, pixels: Uint8Array, vr: 'OB' | 'OW'): Uint8Array {
+  const file = new Uint8Array(head.byteLength + 12 + pixels.length);
+  file.set(new Uint8Array(head), 0);
+  const view = new DataView(file.buffer, head.byteLength, 12);
+  view.setUint16(0, 0x7fe0, true);
+  view.setUint16(2, 0x0010, true);
+  view.setUint8(4, vr.charCodeAt(0));
+  view.setUint8(5, vr.charCodeAt(1));
+  view.setUint16(6, 0, true);
+  view.setUint32(8, pixels.length, true);
+  file.set(pixels, head.byteLength + 12);
+  return file;
 }
 
 /** Encodes a greyscale image and its attributes as a DICOM Part 10 file (Explicit VR Little Endian). */
@@ -121,8 +166,6 @@ export function writeDicom(image: DicomWriteImage, metadata: DicomWriteMetadata 
     HighBit: image.bitsStored - 1,
     PixelRepresentation: image.signed ? 1 : 0,
     ...((image.frames ?? 1) > 1 ? { NumberOfFrames: image.frames } : {}),
-    PixelData: [pixelBuffer(image, alloc)],
-    _vrMap: { PixelData: alloc === 8 ? 'OB' : 'OW' },
   };
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
@@ -132,9 +175,19 @@ export function writeDicom(image: DicomWriteImage, metadata: DicomWriteMetadata 
     ImplementationClassUID: '2.25.283404071405395596512433298434540592214',
     ImplementationVersionName: 'AFFNET_0_1',
   };
+  const pixels = pixelBytes(image, alloc);
+  const vr = alloc === 8 ? 'OB' : 'OW';
   const { DicomDict, DicomMetaDictionary } = dcmjs.data;
   const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
+  const elements = DicomMetaDictionary.denaturalizeDataset(dataset) as Record<string, unknown>;
+  if (Object.keys(elements).every((tag) => tag.toUpperCase() < PIXEL_DATA_TAG)) {
+    // Pixel Data is the last element (elements are written in tag order): dcmjs writes the rest
+    dict.dict = elements;
+    return appendPixelData(dict.write(), pixels, vr);
+  }
+  // attributes after Pixel Data (from `extra`): let dcmjs place everything
+  const whole = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels.buffer : pixels.slice().buffer;
+  dict.dict = DicomMetaDictionary.denaturalizeDataset({ ...dataset, PixelData: [whole], _vrMap: { PixelData: vr } });
   return new Uint8Array(dict.write());
 }
 

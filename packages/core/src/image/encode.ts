@@ -20,8 +20,18 @@ export interface EncodePngOptions {
   compressionLevel?: number;
 }
 
+/**
+ * Stored integer samples (e.g. a radiograph's 16-bit values) as an alternative to a Float32 plane:
+ * written at 16 bits with `range: [0, 65535]` they go to the encoder as they are, without a copy.
+ */
+export interface Uint16Plane {
+  width: number;
+  height: number;
+  data: Uint16Array;
+}
+
 /** Encode `image` as a greyscale PNG (see {@link EncodePngOptions}). */
-export async function encodePng(image: Plane & { meta?: { bitDepth?: number; source?: string } }, options: EncodePngOptions = {}): Promise<Buffer> {
+export async function encodePng(image: (Plane | Uint16Plane) & { meta?: { bitDepth?: number; source?: string } }, options: EncodePngOptions = {}): Promise<Buffer> {
   const { width, height, data } = image;
   const file = image.meta?.source === undefined ? {} : { file: image.meta.source };
   const bitDepth = options.bitDepth ?? 16;
@@ -32,6 +42,11 @@ export async function encodePng(image: Plane & { meta?: { bitDepth?: number; sou
   const [lo, hi] = resolveRange(image, options.range, file);
   const top = bitDepth === 16 ? 65535 : 255;
   const k = hi > lo ? top / (hi - lo) : 0;
+  const compressionLevel = options.compressionLevel ?? 6;
+  if (data instanceof Uint16Array && bitDepth === 16 && lo === 0 && hi === 65535) {
+    // identity mapping of integers already in range: hand the samples over as they are
+    return sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('grey16').png({ compressionLevel }).toBuffer();
+  }
   const out = bitDepth === 16 ? new Uint16Array(data.length) : new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
@@ -40,10 +55,10 @@ export async function encodePng(image: Plane & { meta?: { bitDepth?: number; sou
     out[i] = q < 0 ? 0 : q > top ? top : q;
   }
   const png = sharp(out, { raw: { width, height, channels: 1 } }).toColourspace(bitDepth === 16 ? 'grey16' : 'b-w');
-  return png.png({ compressionLevel: options.compressionLevel ?? 6 }).toBuffer();
+  return png.png({ compressionLevel }).toBuffer();
 }
 
-function resolveRange(image: Plane & { meta?: { bitDepth?: number } }, range: EncodePngOptions['range'], file: { file?: string }): [number, number] {
+function resolveRange(image: (Plane | Uint16Plane) & { meta?: { bitDepth?: number } }, range: EncodePngOptions['range'], file: { file?: string }): [number, number] {
   const r = range ?? (image.meta?.bitDepth ? 'stored' : 'minmax');
   if (Array.isArray(r)) {
     if (r.length !== 2 || !r.every(Number.isFinite) || !(r[1] > r[0])) {

@@ -70,6 +70,16 @@ export function transformPolygon(poly: readonly Point[], transform: Affine): Poi
   return poly.map((p) => affine.apply(transform, p));
 }
 
+/**
+ * Where a feature-resolution map points, in input pixels: the centre of its largest cell
+ * (first on ties). Reading the peak off the coarse map avoids the flat plateaus that bilinear
+ * upsampling with edge clamping gives a coarse map (a 2×2 map's maximum fills a whole corner).
+ */
+export function mapPeakInInput(map: Float32Array | number[], width: number, height: number, inputSize: number): Point {
+  const cell = argmax2d(map, width, height);
+  return { x: ((cell.x + 0.5) * inputSize) / width - 0.5, y: ((cell.y + 0.5) * inputSize) / height - 0.5 };
+}
+
 export interface PointingResult {
   hit: boolean;
   peak: Point;

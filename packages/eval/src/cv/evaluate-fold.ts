@@ -16,7 +16,7 @@ import {
   type Radiograph,
 } from '@affnet/core';
 import { deletionCurve, randomOrder, saliencyOrder } from '../cam-quality/deletion.js';
-import { pointingGame, pointingTolerance, transformPolygon } from '../cam-quality/pointing-game.js';
+import { distanceToPolygon, mapPeakInInput, pointingTolerance, transformPolygon } from '../cam-quality/pointing-game.js';
 import { camsOf, decidedClass } from '../overlay/cam-maps.js';
 import { camOverlayPng } from '../overlay/cam-overlay.js';
 import type { CamCase, CamQualityResult, Prediction } from '../results/experiment.js';
@@ -112,20 +112,25 @@ export async function evaluateFold(model: LoadedModel, images: PreparedImage[], 
     const q = options.quality;
     const tolerancePx = q.tolerancePx ?? pointingTolerance(N);
     const rng = createRng(q.seed ?? 0);
-    camQuality = { pointingHits: 0, pointingTotal: 0, tolerancePx, deletionAuc: [], deletionAucRandom: [] };
+    const [, fh, fw] = cams[0]?.shape ?? [1, 1, 1];
+    camQuality = { pointingHits: 0, pointingTotal: 0, tolerancePx, pointingCentreHits: 0, mapSize: [fh, fw], deletionAuc: [], deletionAucRandom: [] };
+    const centre = { x: (N - 1) / 2, y: (N - 1) / 2 };
     for (let i = 0; i < images.length; i++) {
       const img = images[i]!;
       const region = await q.regionOf(img);
       if (!region || region.length === 0) continue;
-      const saliency = upsampleBilinear(cams[i]!, N, N).data;
+      const inInput = transformPolygon(region, img.transform);
+      const cam = cams[i]!.data;
       // A constant map (e.g. a 1×1 feature map) points nowhere: a miss.
       let lo = Infinity;
       let hi = -Infinity;
-      for (const v of saliency) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+      for (const v of cam) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
       camQuality.pointingTotal++;
-      if (hi > lo && pointingGame(saliency, N, N, transformPolygon(region, img.transform), tolerancePx).hit) camQuality.pointingHits++;
+      if (hi > lo && distanceToPolygon(mapPeakInInput(cam, fw, fh, N), inInput) <= tolerancePx) camQuality.pointingHits++;
+      if (distanceToPolygon(centre, inInput) <= tolerancePx) camQuality.pointingCentreHits!++;
       // Deletion needs 2·(steps + 1) forward passes per image: only the first few images.
       if (camQuality.deletionAuc.length < (q.maxImages ?? 6)) {
+        const saliency = upsampleBilinear(cams[i]!, N, N).data;
         const one = { data: img.data, shape: [1, N, N, 3] as [number, number, number, number] };
         const cls = decidedClass(model.bundle, probabilities[i]!, threshold);
         camQuality.deletionAuc.push((await deletionCurve(model, one, saliencyOrder(saliency), cls, { steps: q.steps ?? 16 })).auc);

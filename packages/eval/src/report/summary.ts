@@ -46,7 +46,7 @@ export interface GroupSummary {
   /** Pooled predictions, keyed by image id (for paired tests). */
   byId: Map<string, { truth: 0 | 1; probability: number }>;
   camCases: Array<CamCase & { fold: number }>;
-  camQuality?: { hits: number; total: number; tolerancePx: number; deletion: MeanSd; deletionRandom: MeanSd };
+  camQuality?: { hits: number; total: number; centreHits?: number; mapSize?: [number, number]; tolerancePx: number; deletion: MeanSd; deletionRandom: MeanSd };
   trainSeconds: number;
 }
 
@@ -59,6 +59,8 @@ export interface PairComparison {
 }
 
 export interface ExperimentSummary {
+  /** The class whose probability the predictions hold. */
+  positiveLabel: string;
   architectures: string[];
   pathways: string[];
   folds: number;
@@ -138,6 +140,8 @@ function summariseGroup(runs: FoldRecord[], patientIdsKnown: boolean, o: Require
     summary.camQuality = {
       hits: quality.reduce((s, r) => s + r.camQuality!.pointingHits, 0),
       total: quality.reduce((s, r) => s + r.camQuality!.pointingTotal, 0),
+      ...(quality.every((r) => r.camQuality!.pointingCentreHits !== undefined) ? { centreHits: quality.reduce((s, r) => s + r.camQuality!.pointingCentreHits!, 0) } : {}),
+      ...(quality[0]!.camQuality!.mapSize ? { mapSize: quality[0]!.camQuality!.mapSize } : {}),
       tolerancePx: tol,
       deletion: meanSd(quality.flatMap((r) => r.camQuality!.deletionAuc), silent),
       deletionRandom: meanSd(quality.flatMap((r) => r.camQuality!.deletionAucRandom), silent),
@@ -181,5 +185,5 @@ export function summariseExperiment(results: ExperimentResults, options: Summary
     }
   }
   const folds = Math.max(0, ...results.runs.map((r) => r.folds));
-  return { architectures, pathways, folds, groups, comparisons, warnings };
+  return { positiveLabel: results.dataset.positiveLabel, architectures, pathways, folds, groups, comparisons, warnings };
 }

@@ -50,6 +50,10 @@ export const camQualitySchema = z.object({
   pointingTotal: z.number().int().nonnegative(),
   /** Tolerance of the pointing game in network-input pixels. */
   tolerancePx: finite,
+  /** The same images "pointed at" by the input centre (Zhang et al.'s centre baseline). */
+  pointingCentreHits: z.number().int().nonnegative().optional(),
+  /** CAM size in feature cells [height, width]: the finest place a map can point to. */
+  mapSize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
   /** Deletion AUC per image (Petsiuk et al. 2018); lower is better. */
   deletionAuc: z.array(finite),
   /** Deletion AUC of a random deletion order on the same images, the baseline to beat. */

@@ -44,7 +44,7 @@ export function camSection(s: ExperimentSummary, baseDir: string, perGroup = 4):
         items.push({
           name: `cam-${g.architecture}-${g.pathway}-${items.length + 1}`,
           png: readFileSync(file),
-          caption: `${networkName(g.architecture)} · fold ${c.fold + 1} · truth ${c.label}, predicted ${c.predicted} (p = ${c.probability.toFixed(2)}) · ${basename(c.id)}`,
+          caption: `${networkName(g.architecture)} · fold ${c.fold + 1} · truth ${c.label}, predicted ${c.predicted}, P(${s.positiveLabel}) = ${c.probability.toFixed(2)} · ${basename(c.id)}`,
           tone: c.correct ? 'right' : 'wrong',
         });
       }
@@ -64,14 +64,22 @@ export function camSection(s: ExperimentSummary, baseDir: string, perGroup = 4):
     blocks.push({
       kind: 'table',
       caption: 'CAM quality against the phantom ground truth',
-      columns: ['Network', 'Pathway', 'Pointing game hits', 'Deletion AUC, mean (SD)', 'Random-order deletion AUC, mean (SD)'],
+      columns: ['Network', 'Pathway', 'CAM cells', 'Pointing game hits', 'Centre baseline hits', 'Deletion AUC, mean (SD)', 'Random-order deletion AUC, mean (SD)'],
       align: ['left', 'left'],
       rows: q.map((g) => {
         const c = g.camQuality!;
-        return [networkName(g.architecture), g.pathway, ratio(c.hits, c.total), meanSd(c.deletion.mean, c.deletion.sd), meanSd(c.deletionRandom.mean, c.deletionRandom.sd)];
+        return [
+          networkName(g.architecture),
+          g.pathway,
+          c.mapSize ? `${c.mapSize[0]}×${c.mapSize[1]}` : '—',
+          ratio(c.hits, c.total),
+          c.centreHits === undefined ? '—' : ratio(c.centreHits, c.total),
+          meanSd(c.deletion.mean, c.deletion.sd),
+          meanSd(c.deletionRandom.mean, c.deletionRandom.sd),
+        ];
       }),
       notes: [
-        `Pointing game (Zhang et al., ECCV 2016): a hit when the maximum of the CAM, upsampled to the network input, lies inside the ground-truth fracture region (mapped into the input by the pathway) or within the tolerance: 15 px at a 224-px input, scaled with the input side (${q.map((g) => `${networkName(g.architecture)} ${fmt(g.camQuality!.tolerancePx, 1)} px`).filter((v, i, a) => a.indexOf(v) === i).join(', ')}). A constant map (a 1×1 feature map) counts as a miss.`,
+        `Pointing game (Zhang et al., ECCV 2016): a hit when the maximum of the CAM, upsampled to the network input, lies inside the ground-truth fracture region (mapped into the input by the pathway) or within the tolerance: 15 px at a 224-px input, scaled with the input side (${q.map((g) => `${networkName(g.architecture)} ${fmt(g.camQuality!.tolerancePx, 1)} px`).filter((v, i, a) => a.indexOf(v) === i).join(', ')}). The map points at the centre of its largest feature cell, so a map of few cells (small inputs) cannot point finer than a cell; a constant map (1×1) counts as a miss. Centre baseline: the centre of the network input as the "peak" (Zhang et al.'s baseline; the intervention pathway centres the clicked fracture, so it hits there by construction).`,
         'Deletion (Petsiuk et al., RISE, BMVC 2018): pixels are removed (set to the image mean) in order of decreasing CAM value; the area under the probability-of-the-predicted-class curve is lower for a better map. The random-order column is the same on a random order, the baseline to beat.',
       ],
     });
