@@ -132,7 +132,7 @@ describe('tfjs inference backend', () => {
     expect(after.numBytes).toBe(before.numBytes);
     expect(after.numDataBuffers).toBe(before.numDataBuffers);
     await small.dispose();
-  });
+  }, 240_000); // ~10 s on an idle core; generous for a shared CI machine
 
   it('the cpu engine gives the wasm probabilities (real ResNet50, 32 px)', async () => {
     const b50 = bundleOf('resnet50', 32, 12);

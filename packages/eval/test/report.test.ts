@@ -94,7 +94,7 @@ describe('HTML report from results', () => {
   });
 
   it('lists available runtimes in a table and absent ones with their reason', () => {
-    expect(tableRow(html, 'Runtime comparison', 'onnx/cpu/int8')).toEqual(['onnx/cpu/int8', 'onnx/cpu/int8', '90.0%', '1.2e-2', '0.940', '4.50', '5.50', '400', '80.0', '20.0']);
+    expect(tableRow(html, 'Runtime comparison', 'onnx/cpu/int8')).toEqual(['onnx/cpu/int8', '90.0%', '1.2e-2', '0.940', '4.50', '5.50', '400', '80.0', '20.0']);
     expect(html).toContain('onnx/cuda/fp32: CUDA provider not installed (ONNXRUNTIME_NODE_INSTALL=cuda12)');
   });
 
@@ -102,7 +102,7 @@ describe('HTML report from results', () => {
     // 4 per network × pathway, half wrong where there are errors: ResNet50/intervention has only one.
     expect((html.match(/class="card right"/g) ?? []).length).toBe(2 + 3 + 2 + 2);
     expect((html.match(/class="card wrong"/g) ?? []).length).toBe(2 + 1 + 2 + 2);
-    expect(tableRow(html, 'CAM quality', 'ResNet50')).toEqual(['ResNet50', 'automated', '15/20 (75%)', '0.250 (0.053)', '0.550 (0.053)']);
+    expect(tableRow(html, 'CAM quality', 'ResNet50')).toEqual(['ResNet50', 'automated', '—', '15/20 (75%)', '—', '0.250 (0.053)', '0.550 (0.053)']);
   });
 
   it('writes the same content as Markdown with figure files next to it', () => {
@@ -125,7 +125,7 @@ describe('renderHtml', () => {
     const html = renderHtml(doc);
     expect(html).toContain('<title>a &lt;b&gt; &amp; &quot;c&quot;</title>');
     expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
-    expect(html).toContain('<td class="left">1 &lt; 2</td>');
+    expect(html).toContain('<td class="txt">1 &lt; 2</td>');
     expect(html).not.toContain('<script>');
   });
 });

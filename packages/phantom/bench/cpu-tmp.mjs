@@ -18,7 +18,7 @@ for (const j of jobs) {
   const r = renderImage(j.patient, j.view, createRng(j.noiseSeed));
   tf += cpu() - c; c = cpu();
   mp += r.width * r.height / 1e6;
-  const plane = { width: r.width, height: r.height, data: Float32Array.from(r.stored), meta: { bitDepth: 16 } };
+  const plane = { width: r.width, height: r.height, data: r.stored, meta: { bitDepth: 16 } };
   await encodePng(plane, { bitDepth: 16, range: [0, 65535], compressionLevel: 1 });
   tp += cpu() - c; c = cpu();
   const max = 2 ** r.bitsStored - 1;

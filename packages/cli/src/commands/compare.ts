@@ -85,7 +85,7 @@ export async function runCompare(f: CompareFlags): Promise<{ file: string; resul
   }
   const candidates = await runtimeCandidates(bundle, specs);
   const bar = progress('compare runtimes', candidates.length);
-  let last = '';
+  let started = 0;
   const compared = await compareRuntimes(candidates, {
     images: stack(test, N),
     truth: test.map((t) => t.truth),
@@ -94,14 +94,11 @@ export async function runCompare(f: CompareFlags): Promise<{ file: string; resul
     throughputRuns: parseIntOption('--throughput-runs', f.throughputRuns, 1)!,
     budgetMs: parseIntOption('--budget', f.budget, 1)! * 1000,
     ...(f.reference ? { reference: f.reference } : {}),
-    onProgress: ({ runtime }) => {
-      if (runtime !== last) {
-        if (last) bar.tick();
-        last = runtime;
-      }
+    onProgress: ({ stage }) => {
+      if (stage === 'start' && started++ > 0) bar.tick();
     },
   });
-  bar.tick(candidates.length - (last ? candidates.findIndex((c) => c.id === last) : 0));
+  if (started > 0) bar.tick();
   bar.stop();
   const results: ComparisonResults = {
     schema: COMPARISON_SCHEMA,

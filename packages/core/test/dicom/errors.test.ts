@@ -68,6 +68,28 @@ describe('typed errors for bad DICOM input', () => {
     await expect(decodeDicom(good, { source: 'opt.dcm', ...options })).rejects.toMatchObject({ code: 'E_OPTION_INVALID', message: expect.stringMatching(message) });
   });
 
+  it.each([
+    ['Uint16Array, 12 bits', Uint16Array.from([0, 4095, 4096, 1]), 12, false, /pixel 2 is 4096; 12-bit unsigned values are 0\.\.4095/],
+    ['Int16Array, 12 bits', Int16Array.from([0, -2049, 1, 1]), 12, true, /pixel 1 is -2049; 12-bit signed values are -2048\.\.2047/],
+    ['Float32Array, 16 bits', Float32Array.from([0, 1.5, 1, 1]), 16, false, /pixel 1 is 1\.5; 16-bit unsigned values are 0\.\.65535/],
+  ])('writeDicom rejects out-of-range samples (%s)', (_name, pixels, bitsStored, signed, message) => {
+    expect(() => writeDicom({ width: 2, height: 2, pixels, bitsStored, signed })).toThrow(message);
+  });
+
+  it.each([
+    ['Uint16Array', Uint16Array.from([0, 65535, 4660, 1]), false],
+    ['Int16Array', Int16Array.from([-32768, 32767, 4660, -1]), true],
+  ])('writeDicom writes a %s as the same bytes as a plain array of its values', (_name, pixels, signed) => {
+    const meta = { PatientID: 'ERR-2', StudyInstanceUID: '1.2.3', SeriesInstanceUID: '1.2.4', SOPInstanceUID: '1.2.5' };
+    const typed = writeDicom({ width: 2, height: 2, pixels, bitsStored: 16, signed }, meta);
+    const plain = writeDicom({ width: 2, height: 2, pixels: Array.from(pixels), bitsStored: 16, signed }, meta);
+    expect(Buffer.from(typed).equals(Buffer.from(plain))).toBe(true);
+    // the pixel data element ends the file: (7FE0,0010) OW, length 8, then the samples little-endian
+    const tail = Buffer.from(typed.subarray(typed.length - 20));
+    expect([tail.readUInt16LE(0), tail.readUInt16LE(2), tail.toString('latin1', 4, 6), tail.readUInt32LE(8)]).toEqual([0x7fe0, 0x0010, 'OW', 8]);
+    expect([0, 1, 2, 3].map((i) => (signed ? tail.readInt16LE(12 + 2 * i) : tail.readUInt16LE(12 + 2 * i)))).toEqual(Array.from(pixels));
+  });
+
   it('a missing file is E_FILE_NOT_FOUND naming it', async () => {
     await expect(decodeDicom('/nonexistent/x.dcm')).rejects.toMatchObject({ code: 'E_FILE_NOT_FOUND', file: '/nonexistent/x.dcm' });
   });

@@ -23,6 +23,9 @@ describe('encodePng', () => {
     { name: 'plane without meta defaults to minmax', img: plane([2, 4]), opts: { bitDepth: 8 as const }, want: [0, 255] },
     // stored range of a 12-bit radiograph [0, 4095] → 16 bits: 4095 → 65535, 2048 → round(32775.9) = 32776
     { name: 'stored 12-bit → 16-bit', img: { ...plane([0, 2048, 4095]), meta: { bitDepth: 12 } }, opts: {}, want: [0, 32776, 65535] },
+    // Uint16Array samples at [0, 65535] go to the encoder as they are; other ranges are mapped as floats are
+    { name: 'Uint16Array as stored', img: { width: 4, height: 1, data: Uint16Array.from([0, 1, 4095, 65535]) }, opts: { range: [0, 65535] as [number, number] }, want: [0, 1, 4095, 65535] },
+    { name: 'Uint16Array 12-bit range → 16-bit', img: { width: 3, height: 1, data: Uint16Array.from([0, 2048, 4095]) }, opts: { range: [0, 4095] as [number, number] }, want: [0, 32776, 65535] },
   ])('$name', async ({ img, opts, want }) => {
     const png = await encodePng(img, opts);
     const r = await decodeRaster(png);

@@ -44,6 +44,7 @@ export interface CompareOptions {
    * and a note say what was cut. @defaultValue 60000
    */
   budgetMs?: number;
+  /** Called with stage "start" once per candidate (absent ones too), then per measurement stage. */
   onProgress?(event: { runtime: string; stage: string }): void;
 }
 
@@ -69,6 +70,7 @@ interface Measured {
 
 async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 'reference' | 'onProgress'>> & Pick<CompareOptions, 'onProgress'>): Promise<Measured> {
   const base: RuntimeResult = { id: c.id, backend: c.backend, engine: c.engine, precision: c.precision, available: false };
+  o.onProgress?.({ runtime: c.id, stage: 'start' });
   if (c.absentReason) return { result: { ...base, reason: c.absentReason } };
   const n = o.images.shape[0];
   const mem = watchMemory();

@@ -26,20 +26,21 @@ nav.toc ol { margin: 4px 0; padding-left: 22px; columns: 2; }
 table { border-collapse: collapse; font-size: 14px; font-variant-numeric: tabular-nums; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding: 0 0 6px; }
 th, td { padding: 4px 12px; border-bottom: 1px solid var(--line); white-space: nowrap; }
-thead th { border-bottom: 2px solid var(--head); background: #f6f8fa; }
+thead th { border-bottom: 2px solid var(--head); background: #f6f8fa; white-space: normal; vertical-align: bottom; max-width: 9em; }
+thead th:first-child { max-width: none; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
-.left { text-align: left; }
-.right { text-align: right; }
+td.txt, th.txt { text-align: left; }
+td.num, th.num { text-align: right; }
 p.note { color: var(--muted); font-size: 13px; margin: 2px 0; max-width: 980px; }
 figure { margin: 18px 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
 figcaption, .gallery-caption { color: var(--muted); font-size: 13px; margin-top: 4px; max-width: 980px; }
 .gallery-caption { margin: 14px 0 6px; }
 .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 14px; }
-.card { border: 3px solid var(--line); border-radius: 6px; overflow: hidden; background: #111; }
+.card { border: 3px solid var(--line); border-radius: 6px; overflow: hidden; background: #fff; align-self: start; }
 .card.right { border-color: var(--ok); }
 .card.wrong { border-color: var(--bad); }
-.card img { display: block; width: 100%; height: auto; }
+.card img { display: block; width: 100%; height: auto; background: #111; }
 .card .cap { background: #fff; font-size: 12.5px; padding: 5px 7px; line-height: 1.35; }
 .card .verdict { font-weight: 700; }
 .card.right .verdict { color: var(--ok); }
@@ -48,7 +49,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; border-top: 1px
 `;
 
 function table(t: TableBlock): string {
-  const align = (i: number): string => t.align?.[i] ?? (i === 0 ? 'left' : 'right');
+  const align = (i: number): string => ((t.align?.[i] ?? (i === 0 ? 'left' : 'right')) === 'right' ? 'num' : 'txt');
   const head = t.columns.map((c, i) => `<th class="${align(i)}">${escapeHtml(c)}</th>`).join('');
   const body = t.rows
     .map((r) => `<tr>${r.map((c, i) => `<td class="${align(i)}">${escapeHtml(c)}</td>`).join('')}</tr>`)

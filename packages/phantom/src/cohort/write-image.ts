@@ -88,7 +88,8 @@ export async function writeImage(job: ImageJob, s: WriteSettings): Promise<Image
     clicks: r.truth.clicks,
   };
   if (s.png) {
-    const plane = { width: r.width, height: r.height, data: Float32Array.from(r.stored), meta: { bitDepth: 16, source: rel.png } };
+    // the stored values as they are (Uint16Array, range [0, 65535]: written without conversion or copy)
+    const plane = { width: r.width, height: r.height, data: r.stored, meta: { bitDepth: 16, source: rel.png } };
     await write(join(s.out, rel.png), await encodePng(plane, { bitDepth: 16, range: [0, 65535], compressionLevel: s.pngCompression }));
     record.png = rel.png;
   }

@@ -108,8 +108,9 @@ export function sampleSmall(s: SmallPlane, x: number, y: number): number {
  */
 export class Upsampler {
   private readonly x0: Int32Array;
-  private readonly x1: Int32Array;
   private readonly tx: Float32Array;
+  private readonly small: Float64Array;
+  private readonly slope: Float64Array;
   /** The interpolated values of the last row asked for. */
   readonly row: Float32Array;
 
@@ -118,33 +119,34 @@ export class Upsampler {
     readonly width: number,
   ) {
     this.x0 = new Int32Array(width);
-    this.x1 = new Int32Array(width);
     this.tx = new Float32Array(width);
     this.row = new Float32Array(width);
+    this.small = new Float64Array(s.width);
+    this.slope = new Float64Array(s.width);
     for (let x = 0; x < width; x++) {
       const gx = Math.min(s.width - 1, Math.max(0, (x + 0.5) / s.factor - 0.5));
       this.x0[x] = Math.floor(gx);
-      this.x1[x] = Math.min(s.width - 1, this.x0[x]! + 1);
       this.tx[x] = gx - this.x0[x]!;
     }
   }
 
-  /** Fills {@link row} for full-resolution row y and returns it. */
+  /** Fills {@link row} for full-resolution row y and returns it (vertical lerp on the small row, then one lerp per pixel). */
   at(y: number): Float32Array {
-    const { s, x0, x1, tx, row } = this;
+    const { s, x0, tx, row, small, slope } = this;
     const gy = Math.min(s.height - 1, Math.max(0, (y + 0.5) / s.factor - 0.5));
     const y0 = Math.floor(gy);
     const ty = gy - y0;
     const r0 = y0 * s.width;
     const r1 = Math.min(s.height - 1, y0 + 1) * s.width;
     const d = s.data;
-    for (let x = 0; x < this.width; x++) {
+    const sw = s.width;
+    for (let i = 0; i < sw; i++) small[i] = d[r0 + i]! + (d[r1 + i]! - d[r0 + i]!) * ty;
+    for (let i = 0; i < sw - 1; i++) slope[i] = small[i + 1]! - small[i]!;
+    slope[sw - 1] = 0;
+    const n = this.width;
+    for (let x = 0; x < n; x++) {
       const a = x0[x]!;
-      const b = x1[x]!;
-      const t = tx[x]!;
-      const top = d[r0 + a]! + (d[r0 + b]! - d[r0 + a]!) * t;
-      const bottom = d[r1 + a]! + (d[r1 + b]! - d[r1 + a]!) * t;
-      row[x] = top + (bottom - top) * ty;
+      row[x] = small[a]! + slope[a]! * tx[x]!;
     }
     return row;
   }

@@ -7,6 +7,7 @@ import { vegaLiteToSvg } from '../render-svg.js';
 
 /** "3" or "3–20". */
 function span(values: number[]): string {
+  if (values.length === 0) return '0';
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   return lo === hi ? String(lo) : `${lo}–${hi}`;
@@ -27,11 +28,10 @@ export async function runtimesSection(c: ComparisonResults): Promise<Section> {
     blocks.push({
       kind: 'table',
       caption: 'Runtime comparison',
-      columns: ['runtime', 'reported engine', 'label agreement', 'max |Δp|', 'AUC', 'p50 ms (batch 1)', 'p95 ms (batch 1)', 'images/s (batch 16)', 'cold start ms', 'peak RSS Δ MiB'],
-      align: ['left', 'left'],
+      columns: ['runtime', 'label agreement', 'max |Δp|', 'AUC', 'latency p50 ms', 'latency p95 ms', 'images/s at batch 16', 'cold start ms', 'peak RSS Δ MiB'],
+      align: ['left'],
       rows: available.map((r) => [
         r.id === c.reference ? `${r.id} (reference)` : r.id,
-        r.reportedEngine ?? '—',
         r.labelAgreement === undefined ? '—' : `${(100 * r.labelAgreement).toFixed(1)}%${r.imagesCompared !== undefined && r.imagesCompared < c.images ? ` (${r.imagesCompared} images)` : ''}`,
         r.maxAbsDeltaProbability === undefined ? '—' : r.maxAbsDeltaProbability.toExponential(1),
         fmt(r.auc ?? null),
@@ -42,7 +42,10 @@ export async function runtimesSection(c: ComparisonResults): Promise<Section> {
         sig(r.peakRssDeltaMiB),
       ]),
       notes: [
-        `Latency: ${span(available.map((r) => r.latencyMs?.runs ?? 0))} timed runs at batch 1 after warm-up; throughput: ${span(available.map((r) => r.throughput?.runs ?? 0))} timed runs at batch ${available[0]?.throughput?.batch ?? 16}. A slow runtime stops early once its time budget is spent. Cold start: load + first inference at batch 1.`,
+        `Latency: ${span(available.map((r) => r.latencyMs?.runs ?? 0))} timed runs at batch 1 after warm-up; throughput: ${span(available.flatMap((r) => (r.throughput ? [r.throughput.runs] : [])))} timed runs at batch 16. A slow runtime stops early once its time budget is spent. Cold start: load + first inference at batch 1.`,
+        ...available
+          .filter((r) => r.reportedEngine && r.reportedEngine.split('/').slice(1).join('/') !== `${r.engine}/${r.precision}`)
+          .map((r) => `${r.id} reported running on ${r.reportedEngine}.`),
         `Memory: ${c.memoryMethod}`,
         `Machine: ${Object.entries(c.machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
       ],
@@ -50,7 +53,7 @@ export async function runtimesSection(c: ComparisonResults): Promise<Section> {
     blocks.push({
       kind: 'figure',
       name: 'runtime-latency',
-      caption: 'Latency at batch 1 per runtime (bar: median, tick: 95th percentile).',
+      caption: 'Latency at batch 1 per runtime, logarithmic axis (dot: median, tick: 95th percentile).',
       svg: await vegaLiteToSvg(latencySpec(available.map((r) => ({ runtime: r.id, p50: r.latencyMs?.p50 ?? 0, p95: r.latencyMs?.p95 ?? 0 })))),
     });
   } else {
