@@ -4,7 +4,8 @@ import { createRng } from '@affnet/core';
 import { gaussianBlur, gaussianTaps } from '../src/detector/blur.js';
 import { expose, type Acquisition } from '../src/detector/expose.js';
 import { negLogInPlace } from '../src/detector/fast-log.js';
-import { addQuantumNoise } from '../src/detector/noise.js';
+import { addQuantumNoise, addQuantumNoiseTo } from '../src/detector/noise.js';
+import { sampleSmall, Upsampler } from '../src/detector/lowpass.js';
 import { createPlane } from '../src/projection/raster.js';
 
 describe('quantum noise', () => {
@@ -19,6 +20,40 @@ describe('quantum noise', () => {
     expect(Math.abs(mean - counts)).toBeLessThan(0.05 * sd);
     expect(s / sd).toBeGreaterThan(0.97);
     expect(s / sd).toBeLessThan(1.03);
+  });
+});
+
+describe('fused noise', () => {
+  it.each([
+    [7, 0.3],
+    [8, 0.55],
+  ])('on %i pixels (scatter fraction %f) gives the same values as summing, then addQuantumNoise', (n, frac) => {
+    const src = Float32Array.from({ length: n + 3 }, (_, i) => 50 + 1000 * i);
+    const add = Float32Array.from({ length: n }, (_, i) => 333.3 * (i + 1));
+    const fused = new Float32Array(n + 2);
+    addQuantumNoiseTo(fused, 2, src, 3, add, frac, n, createRng(5));
+    const twoSteps = Float32Array.from({ length: n }, (_, x) => src[3 + x]! + frac * add[x]!);
+    addQuantumNoise(twoSteps, createRng(5));
+    expect(Array.from(fused.subarray(2))).toEqual(Array.from(twoSteps));
+  });
+});
+
+describe('up-sampling', () => {
+  it.each([
+    [2, 7, 5],
+    [3, 10, 8],
+    [25, 120, 60],
+  ])('factor %i to %i × %i px is bilinear (as sampleSmall) to 1e-4', (factor, w, h) => {
+    const sw = Math.ceil(w / factor);
+    const sh = Math.ceil(h / factor);
+    const small = { width: sw, height: sh, factor, data: Float32Array.from({ length: sw * sh }, (_, i) => Math.sin(i * 1.7) * 100) };
+    const up = new Upsampler(small, w);
+    let worst = 0;
+    for (let y = 0; y < h; y++) {
+      const row = up.at(y);
+      for (let x = 0; x < w; x++) worst = Math.max(worst, Math.abs(row[x]! - sampleSmall(small, x, y)));
+    }
+    expect(worst).toBeLessThan(1e-4);
   });
 });
 

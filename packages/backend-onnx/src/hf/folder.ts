@@ -12,7 +12,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelBundle } from '@affnet/core';
+import { AffnetError, type ModelBundle } from '@affnet/core';
 import { exportBundle, type ModelExport, type Precision } from '../export/precision.js';
 import type { QuantizeOptions } from '../quantize/qdq.js';
 
@@ -80,6 +80,13 @@ export function hfPreprocessorConfig(bundle: ModelBundle): Record<string, unknow
 
 /** The Hugging Face variant of the export: NCHW `pixel_values`, in-graph z-score, `logits`. */
 export function exportHfVariant(bundle: ModelBundle, precision: Precision, quantization?: QuantizeOptions): Promise<ModelExport> {
+  const normalisation = bundle.manifest.preprocessing.normalisation;
+  if (normalisation !== 'zscore') {
+    // The graph z-scores its input; a bundle trained on other input (ImageNet 'caffe') would get wrong probabilities.
+    return Promise.reject(
+      new AffnetError('E_OPTION_INVALID', `Hugging Face export: the graph normalises its input by per-image z-score, but this bundle was trained on "${normalisation}" input; export it as plain ONNX instead`, bundle.path ? { file: bundle.path } : {}),
+    );
+  }
   return exportBundle(bundle, {
     inputLayout: 'nchw',
     inputName: 'pixel_values',

@@ -6,7 +6,7 @@
  * Exit code 0 when every image was predicted, 3 when some failed (their records say why).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { AffnetError, preprocess, readRadiograph, type ClickPoints, type Preprocessed, type Radiograph } from '@affnet/core';
 import { camOverlayPng, camsOf, decidedClass } from '@affnet/eval';
@@ -65,7 +65,9 @@ export function registerPredict(program: Command): void {
         const manifest = await readManifestOption({ manifest: opts.clicks });
         for (const item of manifest.items) if (item.clicks) clicks.set(resolve(item.path), item.clicks);
       }
-      const files = collectFiles(inputs, opts.out ? [opts.out] : []);
+      // Never read our own output back as input (an --out file or --cam folder inside an input folder).
+      const camDir = opts.cam ? `${resolve(opts.cam)}${sep}` : undefined;
+      const files = collectFiles(inputs, opts.out ? [opts.out] : []).filter((f) => !camDir || !resolve(f).startsWith(camDir));
       if (files.length === 0) throw new CliError(`predict: no image files found in ${inputs.join(', ')}`, 2);
       const log: JsonlLog | undefined = opts.out ? openJsonlLog(opts.out) : undefined;
       const todo = files.filter((f) => !log?.done.has(f));

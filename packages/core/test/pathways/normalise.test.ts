@@ -44,7 +44,8 @@ describe('caffeToChannels', () => {
       caffeToChannels(new Float32Array(plane), new Float32Array(plane.length * 3), 0, bits, 'a.png');
       expect.unreachable();
     } catch (e) {
-      expect(isAffnetError(e, code)).toBe(true);
+      expect(isAffnetError(e)).toBe(true);
+      expect((e as { code: string }).code).toBe(code);
       expect(String(e)).toMatch(re);
     }
   });

@@ -76,6 +76,13 @@ async function write(file: string, data: Uint8Array | string): Promise<void> {
   }
 }
 
+/** max − v for every stored value (MONOCHROME1 files store the inverse; a plain loop, no per-pixel callback). */
+function inverted(stored: Uint16Array, max: number): Uint16Array {
+  const out = new Uint16Array(stored.length);
+  for (let i = 0; i < stored.length; i++) out[i] = max - stored[i]!;
+  return out;
+}
+
 export async function writeImage(job: ImageJob, s: WriteSettings): Promise<ImageRecord> {
   const r = renderImage(job.patient, job.view, createRng(job.noiseSeed));
   const rel = relativePaths(job);
@@ -95,7 +102,7 @@ export async function writeImage(job: ImageJob, s: WriteSettings): Promise<Image
   }
   if (s.dicom) {
     const max = 2 ** r.bitsStored - 1;
-    const pixels = job.view.photometric === 'MONOCHROME1' ? r.stored.map((v) => max - v) : r.stored;
+    const pixels = job.view.photometric === 'MONOCHROME1' ? inverted(r.stored, max) : r.stored;
     const bytes = writeDicom(
       { width: r.width, height: r.height, pixels, bitsStored: r.bitsStored, bitsAllocated: 16, signed: false, photometric: job.view.photometric },
       dicomMetadata(job, r.truth),

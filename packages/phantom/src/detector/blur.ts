@@ -64,12 +64,15 @@ export function convolveColumn(out: Float32Array, w: number, k: Float64Array, ro
   const k2 = r >= 2 ? k[2]! : 0;
   const k3 = r >= 3 ? k[3]! : 0;
   const k4 = r >= 4 ? k[4]! : 0;
-  for (let x = 0; x < w; x++) {
-    let v = k0 * c![x]! + k1 * (m1![x]! + p1![x]!);
-    if (r >= 2) v += k2 * (m2![x]! + p2![x]!);
-    if (r >= 3) v += k3 * (m3![x]! + p3![x]!);
-    if (r >= 4) v += k4 * (m4![x]! + p4![x]!);
-    out[x] = v;
+  // one loop per radius, so that no test runs per pixel
+  if (r === 1) for (let x = 0; x < w; x++) out[x] = k0 * c![x]! + k1 * (m1![x]! + p1![x]!);
+  else if (r === 2) for (let x = 0; x < w; x++) out[x] = k0 * c![x]! + k1 * (m1![x]! + p1![x]!) + k2 * (m2![x]! + p2![x]!);
+  else if (r === 3) {
+    for (let x = 0; x < w; x++) out[x] = k0 * c![x]! + k1 * (m1![x]! + p1![x]!) + k2 * (m2![x]! + p2![x]!) + k3 * (m3![x]! + p3![x]!);
+  } else {
+    for (let x = 0; x < w; x++) {
+      out[x] = k0 * c![x]! + k1 * (m1![x]! + p1![x]!) + k2 * (m2![x]! + p2![x]!) + k3 * (m3![x]! + p3![x]!) + k4 * (m4![x]! + p4![x]!);
+    }
   }
 }
 

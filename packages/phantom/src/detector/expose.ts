@@ -10,10 +10,10 @@ import type { Point } from '@affnet/core';
 import type { Rng } from '../rng.js';
 import { scanConvex, type Plane } from '../projection/raster.js';
 import { columnRows, convolveColumn, convolveRow, gaussianTaps, rowBuffer } from './blur.js';
-import { negLogInPlace } from './fast-log.js';
+import { negLogBits } from './fast-log.js';
 import { BlockAccumulator, blurSmall, lowpassPlan, sampleSmall, Upsampler, type SmallPlane } from './lowpass.js';
 import { addMarker, type MarkerSpec } from './marker.js';
-import { addQuantumNoise } from './noise.js';
+import { addQuantumNoiseTo } from './noise.js';
 
 export interface Acquisition {
   /** Quanta per pixel of the unattenuated beam (sets the noise: SNR = √counts). */
@@ -80,6 +80,11 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
   const { xmap, sum } = scatterSource;
   const ex = exposureBlocks.xmap;
   const es = exposureBlocks.sum;
+  // runs of columns that fall in the same block of both accumulators: summed in registers, stored once
+  const runs: number[] = [0];
+  for (let x = 1; x < w; x++) if (xmap[x] !== xmap[x - 1] || ex[x] !== ex[x - 1]) runs.push(x);
+  runs.push(w);
+  const runStart = Int32Array.from(runs);
   const softUp = soft ? new Upsampler(soft, w) : undefined;
   const zero = new Float32Array(w);
   const expMax = EXP_TABLE.length - 2;
@@ -91,19 +96,27 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
     const x0 = spans[2 * y]!;
     const x1 = spans[2 * y + 1]!;
     const tissue = softUp ? softUp.at(y) : zero;
-    for (let x = 0; x < w; x++) {
-      const i = o + x;
-      const g = (d[i]! + tissue[x]!) * 512;
-      let t = 0;
-      if (g < expMax) {
-        const k = g | 0;
-        t = EXP_TABLE[k]! + (EXP_TABLE[k + 1]! - EXP_TABLE[k]!) * (g - k);
+    for (let k = 0; k + 1 < runStart.length; k++) {
+      const from = runStart[k]!;
+      const to = runStart[k + 1]!;
+      let scattered = 0;
+      let exposed = 0;
+      for (let x = from; x < to; x++) {
+        const i = o + x;
+        const g = (d[i]! + tissue[x]!) * 512;
+        let t = 0;
+        if (g < expMax) {
+          const j = g | 0;
+          t = EXP_TABLE[j]! + (EXP_TABLE[j + 1]! - EXP_TABLE[j]!) * (g - j);
+        }
+        const v = x >= x0 && x <= x1 ? n0 * t : n0 * t * BLADE_T;
+        d[i] = v;
+        // scatter arises where the beam interacts: the primary times the fraction that interacted
+        scattered += v * (1 - t);
+        exposed += v;
       }
-      const v = x >= x0 && x <= x1 ? n0 * t : n0 * t * BLADE_T;
-      d[i] = v;
-      // scatter arises where the beam interacts: the primary times the fraction that interacted
-      sum[sb + xmap[x]!]! += v * (1 - t);
-      es[eb + ex[x]!]! += v;
+      sum[sb + xmap[from]!]! += scattered;
+      es[eb + ex[from]!]! += exposed;
     }
   }
   const scatter = scatterSource.finish();
@@ -126,6 +139,7 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
   const [lo, hi] = windowOf(d, spans, w, scatterUp, frac, lowUp, g, ln0);
   // 2. streaming rows
   const max = 2 ** acq.bits - 1;
+  const ln0f = Math.fround(ln0);
   // tone curve max·(0.02 + 0.96·t^γ), interpolated in a table small enough to stay in cache
   const tone = new Float64Array(TONE_STEPS + 2);
   for (let k = 0; k <= TONE_STEPS + 1; k++) tone[k] = max * (0.02 + 0.96 * Math.pow(Math.min(1, k / TONE_STEPS), acq.gamma));
@@ -135,28 +149,24 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
   const ringSize = 2 * r + 1;
   const ring = Array.from({ length: ringSize }, () => new Float32Array(w));
   const line = rowBuffer(w);
-  const lineData = line.subarray(4, 4 + w);
   const col = new Float32Array(w);
   const colBits = new Int32Array(col.buffer);
   const out = new Uint16Array(d.length);
   for (let y = 0; y < h + r; y++) {
     if (y < h) {
       // scatter and quantum noise on the row, then the blur's row pass into the ring
-      const row = scatterUp.at(y);
-      const o = y * w;
-      for (let x = 0; x < w; x++) lineData[x] = d[o + x]! + frac * row[x]!;
-      addQuantumNoise(lineData, rng);
+      addQuantumNoiseTo(line, 4, d, y * w, scatterUp.at(y), frac, w, rng);
       convolveRow(line, w, ring[y % ringSize]!, 0, taps);
     }
     const yo = y - r;
     if (yo < 0) continue;
     // the blur's column pass for output row yo (rows clamped at the edges), log, enhancement, tone
     convolveColumn(col, w, taps, columnRows(yo, h, (j) => ring[j % ringSize]!));
-    negLogInPlace(col, colBits, 0, w, ln0);
     const lowRow = lowUp.at(yo);
     const o = yo * w;
     for (let x = 0; x < w; x++) {
-      const v = col[x]!;
+      // c − ln(max(v, 1)) through the float's bits (as negLogInPlace), rounded to float32 as stored there
+      const v = col[x]! > 1 ? Math.fround(negLogBits(colBits[x]!, ln0)) : ln0f;
       let t = (v + g * (v - lowRow[x]!) - lo) * scale;
       t = t < 0 ? 0 : t > TONE_STEPS ? TONE_STEPS : t;
       const k = t | 0;

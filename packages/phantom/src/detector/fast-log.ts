@@ -14,6 +14,15 @@ const SHIFT = 23 - MANTISSA_BITS;
 const FRACTION = 1 / (1 << SHIFT);
 const LOW_MASK = (1 << SHIFT) - 1;
 
+/** c − ln v for the positive normal float32 whose bits are `b` (see the table above). */
+export function negLogBits(b: number, c: number): number {
+  const e = (b >> 23) - 127;
+  const m = b & 0x7fffff;
+  const k = m >> SHIFT;
+  const f = (m & LOW_MASK) * FRACTION;
+  return c - (e * Math.LN2 + TABLE[k]! + (TABLE[k + 1]! - TABLE[k]!) * f);
+}
+
 /**
  * Replaces data[from..to) by c − ln(max(v, 1)); `bits` is an Int32Array view of `data`'s buffer (only
  * positive normal floats are read, after the clamp).
@@ -21,12 +30,6 @@ const LOW_MASK = (1 << SHIFT) - 1;
 export function negLogInPlace(data: Float32Array, bits: Int32Array, from: number, to: number, c: number): void {
   for (let i = from; i < to; i++) {
     if (!(data[i]! > 1)) data[i] = 1;
-    const b = bits[i]!;
-    const e = (b >> 23) - 127;
-    const m = b & 0x7fffff;
-    const k = m >> SHIFT;
-    const f = (m & LOW_MASK) * FRACTION;
-    const l = c - (e * Math.LN2 + TABLE[k]! + (TABLE[k + 1]! - TABLE[k]!) * f);
-    data[i] = l;
+    data[i] = negLogBits(bits[i]!, c);
   }
 }

@@ -104,13 +104,18 @@ export function sampleSmall(s: SmallPlane, x: number, y: number): number {
 
 /**
  * Bilinear up-sampling back to full resolution, one row at a time (the caller loops over rows).
- * The small pixel (i, j) covers full pixels [i·f, (i+1)·f), centred at (i + ½)·f − ½.
+ * The small pixel (i, j) covers full pixels [i·f, (i+1)·f), centred at (i + ½)·f − ½. Separable: the
+ * small row is interpolated vertically first, then each run of full pixels between two small-pixel
+ * centres is a linear ramp (one add per pixel).
  */
 export class Upsampler {
-  private readonly x0: Int32Array;
-  private readonly tx: Float32Array;
+  /** Runs of full pixels: first x, small index a, weight of a + 1 at the first x, its step per pixel. */
+  private readonly runX: Int32Array;
+  private readonly runA: Int32Array;
+  private readonly runT: Float64Array;
+  private readonly runDt: Float64Array;
+  private readonly runs: number;
   private readonly small: Float64Array;
-  private readonly slope: Float64Array;
   /** The interpolated values of the last row asked for. */
   readonly row: Float32Array;
 
@@ -118,21 +123,38 @@ export class Upsampler {
     private readonly s: SmallPlane,
     readonly width: number,
   ) {
-    this.x0 = new Int32Array(width);
-    this.tx = new Float32Array(width);
     this.row = new Float32Array(width);
-    this.small = new Float64Array(s.width);
-    this.slope = new Float64Array(s.width);
+    this.small = new Float64Array(s.width + 1);
+    const xs: number[] = [];
+    const as: number[] = [];
+    const ts: number[] = [];
+    const dts: number[] = [];
+    let prev = -1;
     for (let x = 0; x < width; x++) {
       const gx = Math.min(s.width - 1, Math.max(0, (x + 0.5) / s.factor - 0.5));
-      this.x0[x] = Math.floor(gx);
-      this.tx[x] = gx - this.x0[x]!;
+      const a = Math.floor(gx);
+      // a new run where the small index changes or the clamp starts/ends (there the weight stays 0)
+      const clamped = gx === 0 || gx === s.width - 1 ? 1 : 0;
+      const key = a * 2 + clamped;
+      if (key !== prev) {
+        xs.push(x);
+        as.push(a);
+        ts.push(gx - a);
+        dts.push(clamped ? 0 : 1 / s.factor);
+        prev = key;
+      }
     }
+    xs.push(width);
+    this.runX = Int32Array.from(xs);
+    this.runA = Int32Array.from(as);
+    this.runT = Float64Array.from(ts);
+    this.runDt = Float64Array.from(dts);
+    this.runs = as.length;
   }
 
-  /** Fills {@link row} for full-resolution row y and returns it (vertical lerp on the small row, then one lerp per pixel). */
+  /** Fills {@link row} for full-resolution row y and returns it. */
   at(y: number): Float32Array {
-    const { s, x0, tx, row, small, slope } = this;
+    const { s, row, small, runX, runA, runT, runDt } = this;
     const gy = Math.min(s.height - 1, Math.max(0, (y + 0.5) / s.factor - 0.5));
     const y0 = Math.floor(gy);
     const ty = gy - y0;
@@ -141,12 +163,26 @@ export class Upsampler {
     const d = s.data;
     const sw = s.width;
     for (let i = 0; i < sw; i++) small[i] = d[r0 + i]! + (d[r1 + i]! - d[r0 + i]!) * ty;
-    for (let i = 0; i < sw - 1; i++) slope[i] = small[i + 1]! - small[i]!;
-    slope[sw - 1] = 0;
-    const n = this.width;
-    for (let x = 0; x < n; x++) {
-      const a = x0[x]!;
-      row[x] = small[a]! + slope[a]! * tx[x]!;
+    small[sw] = small[sw - 1]!;
+    if (s.factor === 2) {
+      // full pixels 2i + 1 and 2i + 2 lie ¼ and ¾ of the way from small pixel i to i + 1 (clamped at the ends)
+      const n = this.width;
+      row[0] = small[0]!;
+      for (let i = 0, x = 1; x < n; i++, x += 2) {
+        const a = small[i]!;
+        const b = small[i + 1]!;
+        row[x] = 0.75 * a + 0.25 * b;
+        if (x + 1 < n) row[x + 1] = 0.25 * a + 0.75 * b;
+      }
+      return row;
+    }
+    for (let k = 0; k < this.runs; k++) {
+      const a = runA[k]!;
+      const base = small[a]!;
+      const slope = small[a + 1]! - base;
+      let v = base + slope * runT[k]!;
+      const step = slope * runDt[k]!;
+      for (let x = runX[k]!, end = runX[k + 1]!; x < end; x++, v += step) row[x] = v;
     }
     return row;
   }

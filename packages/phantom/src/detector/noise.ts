@@ -32,3 +32,21 @@ export function addQuantumNoise(counts: Float32Array, rng: Rng, gain = 1): void 
     }
   }
 }
+
+/**
+ * {@link addQuantumNoise} fused with the sum that feeds it: out[x] = c + √c·z for
+ * c = fround(src[offset + x] + frac·add[x]), x in [0, n), drawing exactly as addQuantumNoise does on
+ * those counts (one uniform per two pixels), so both give the same values.
+ */
+export function addQuantumNoiseTo(out: Float32Array, outOffset: number, src: Float32Array, offset: number, add: Float32Array, frac: number, n: number, rng: Rng): void {
+  const q = quantiles();
+  for (let x = 0; x < n; x += 2) {
+    const u = Math.floor(rng.next() * 4294967296);
+    const v0 = Math.fround(src[offset + x]! + frac * add[x]!);
+    out[outOffset + x] = v0 + Math.sqrt(v0 > 0 ? v0 : 0) * q[u >>> 16]!;
+    if (x + 1 < n) {
+      const v1 = Math.fround(src[offset + x + 1]! + frac * add[x + 1]!);
+      out[outOffset + x + 1] = v1 + Math.sqrt(v1 > 0 ? v1 : 0) * q[u & 0xffff]!;
+    }
+  }
+}
