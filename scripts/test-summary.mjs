@@ -10,8 +10,9 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
-for (const dir of readdirSync(join(root, 'packages'))) {
-  const pkg = join(root, 'packages', dir);
+const dirs = [...readdirSync(join(root, 'packages')).map((d) => join('packages', d)), 'examples'];
+for (const dir of dirs) {
+  const pkg = join(root, dir);
   if (!existsSync(join(pkg, 'package.json'))) continue;
   const report = join(pkg, '.vitest-report.json');
   if (!existsSync(report)) {

@@ -1,0 +1,1 @@
+export { createClassifyService, type ClassifyService, type ServiceOptions } from './classify-service.js';
