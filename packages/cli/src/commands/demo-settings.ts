@@ -21,7 +21,7 @@ export interface DemoSettings {
 }
 
 export const DEMO_SETTINGS: DemoSettings = {
-  cohort: { patients: 24, images: [2, 3], height: [600, 800], difficulty: 0.3, seed: 1 },
+  cohort: { patients: 30, images: [2, 3], height: [600, 800], difficulty: 0.3, seed: 1 },
   architectures: ['resnet50', 'vgg19', 'inception_v3'],
   // InceptionV3 needs ≥ 75 px; 107 px gives it a 2×2 feature map like the others' at 64 px.
   inputSize: { resnet50: 64, vgg19: 64, inception_v3: 107 },

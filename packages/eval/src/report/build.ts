@@ -10,6 +10,7 @@ import type { ComparisonResults } from '../results/comparison.js';
 import type { ExperimentResults } from '../results/experiment.js';
 import type { ReportDocument, Section } from './document.js';
 import { renderHtml } from './html.js';
+import { networkName } from './format.js';
 import { renderMarkdown } from './markdown.js';
 import { camSection } from './sections/cam.js';
 import { curvesSection } from './sections/curves.js';
@@ -43,7 +44,7 @@ export async function buildReport(inputs: ReportInputs, options: SummaryOptions 
     facts.push(
       ['Protocol', r.protocol === 'cross-validation' ? `${s.folds}-fold cross-validation` : 'evaluation of a trained bundle'],
       ['Data', `${r.dataset.images} images, ${r.dataset.patients} ${r.dataset.patientIdsKnown ? 'patients' : 'images without patient ids'} (${r.dataset.manifest})`],
-      ['Networks', s.architectures.join(', ')],
+      ['Networks', s.architectures.map(networkName).join(', ')],
       ['Pathways', s.pathways.join(', ')],
       ['Results created', `${r.createdAt} by ${r.tool}`],
     );
