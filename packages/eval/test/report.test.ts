@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, writeReport } from '../src/report/build.js';
 import { renderHtml } from '../src/report/html.js';
 import type { ReportDocument } from '../src/report/document.js';
@@ -50,6 +50,7 @@ describe('HTML report from results', () => {
     md = readFileSync(written.markdown, 'utf8');
     files = written.files;
   }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is one well-formed HTML document', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
