@@ -2,7 +2,7 @@
  * train → export → compare → evaluate → cv on tiny inputs (ResNet18 at 32 px, frozen trunk, 2
  * epochs): the commands work together and write what they say. Mechanics, not accuracy.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,4 +89,40 @@ describe('affnet pipeline on tiny inputs', () => {
     expect(JSON.parse(io.out)).toMatchObject({ folds: 2, computed: 0, resumed: 2 });
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Table 1. Accuracy per fold, automated pathway');
   }, 180_000);
+
+  it('cv with the ONNX Runtime trunk, a feature folder, a standardised L2 head; report merges two runs as arms', async () => {
+    const common = ['cv', '--manifest', manifest, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--engine', 'wasm', '--weights', 'none', '--gallery', '1', '--runtime', 'onnx', '--feature-cache', join(dir, 'features'), '--json'];
+    const a = join(dir, 'cv-a');
+    const b = join(dir, 'cv-b');
+    expect(await runCli([...common, '--out', a, '--standardise-features', '--l2', '0.1'])).toBe(0);
+    const results = JSON.parse(readFileSync(join(a, 'results.json'), 'utf8'));
+    expect(results.config).toMatchObject({ trunkFeatures: 'onnx/cpu, shared across folds', standardiseFeatures: true, l2: 0.1 });
+    const cached = readdirSync(join(dir, 'features'), { recursive: true }).filter((f) => String(f).endsWith('.f32')).length;
+    expect(cached).toBe(12);
+    io.out = '';
+    expect(await runCli([...common, '--out', b])).toBe(0);
+    expect(readdirSync(join(dir, 'features'), { recursive: true }).filter((f) => String(f).endsWith('.f32'))).toHaveLength(cached);
+    io.out = '';
+    const html = join(dir, 'arms', 'report.html');
+    expect(await runCli(['report', '--results', join(a, 'results.json'), join(b, 'results.json'), '--arms', 'std,plain', '--out', html, '--json'])).toBe(0);
+    const text = readFileSync(html, 'utf8');
+    expect(text).toContain('std');
+    expect(text).toContain('plain');
+    expect(text).toMatch(/Pooled accuracy, sensitivity and specificity/);
+    expect(await runCli(['report', '--results', join(a, 'results.json'), join(b, 'results.json'), '--arms', 'only-one', '--out', html])).toBe(2);
+    expect(io.err).toContain('--arms: 1 labels for 2 results files');
+  }, 180_000);
+
+  it('train in frozen-trunk mode writes no per-epoch checkpoints unless asked, and records the trunk runtime', async () => {
+    const out = join(dir, 'frozen-bundle');
+    expect(await runCli(['train', '--manifest', manifest, '--out', out, ...tiny, '--runtime', 'onnx', '--standardise-features', '--json'])).toBe(0);
+    expect(existsSync(`${out}.checkpoints`)).toBe(false);
+    const model = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    expect(model.provenance.training).toMatchObject({ mode: 'frozen-trunk', trunk: 'onnx/cpu', standardiseFeatures: true });
+  }, 120_000);
+
+  it('--runtime takes auto, tfjs, onnx or onnx:ENGINE only', async () => {
+    expect(await runCli(['train', '--manifest', manifest, '--out', join(dir, 'never'), ...tiny, '--runtime', 'torch'])).toBe(2);
+    expect(io.err).toContain('--runtime: expected auto, tfjs, onnx or onnx:ENGINE');
+  });
 });

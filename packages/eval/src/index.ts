@@ -2,6 +2,7 @@
 export * from './results/experiment.js';
 export * from './results/comparison.js';
 export * from './results/io.js';
+export { mergeExperiments, type MergeInput } from './results/merge.js';
 export * from './report/document.js';
 export { renderHtml, escapeHtml } from './report/html.js';
 export { renderMarkdown, type MarkdownOutput } from './report/markdown.js';
@@ -19,5 +20,6 @@ export { prepareImages, pathwaySpec, specKey, stack, type PreparedImage, type Pr
 export { evaluateFold, galleryPicks, type FoldEvaluation, type FoldEvaluationOptions } from './cv/evaluate-fold.js';
 export { FoldStore, configHash, foldKey, stableStringify, RESULTS_FILE } from './cv/fold-store.js';
 export { labelledImages } from './cv/sources.js';
+export { createDiskFeatureCache, type DiskFeatureCache } from './cv/feature-store.js';
 export { runCrossValidation, type CvEvent, type CvOptions, type CvOutcome, type TrainingSettings } from './cv/runner.js';
 export { evaluateBundle, type EvaluateBundleOptions } from './evaluation/evaluate-bundle.js';

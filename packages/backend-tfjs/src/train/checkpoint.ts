@@ -18,6 +18,7 @@ import {
   type ModelBundle,
   type WeightMap,
 } from '@affnet/core';
+import type { HeadState } from './features.js';
 import type { OptimizerStateIndex } from './optimizer.js';
 
 export const CHECKPOINT_INDEX = 'checkpoint.json';
@@ -41,6 +42,8 @@ export interface TrainingState {
   /** Early stopping ended the run: a resume returns the result without training on. */
   earlyStopped?: boolean;
   fingerprint: RunFingerprint;
+  /** Frozen-trunk with standardised features: the head's exact variables (the bundle holds them folded). */
+  head?: HeadState;
 }
 
 export interface Checkpoint {

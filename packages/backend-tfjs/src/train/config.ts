@@ -45,6 +45,10 @@ export interface ResolvedConfig {
   learningRate: number;
   augment: boolean;
   augmentDraws: number;
+  /** Seed of frozen-trunk augmentation draws of keyed sources. */
+  augmentSeed: number;
+  standardiseFeatures: boolean;
+  l2: number;
   earlyStopping?: Required<EarlyStoppingOptions>;
   seed: number;
   initSeed: number;
@@ -98,6 +102,14 @@ export function resolveTrainConfig(options: TrainOptions<unknown>): ResolvedConf
   }
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed)) throw new AffnetError('E_OPTION_INVALID', `seed: expected a safe integer, got ${seed}`);
+  const augmentSeed = options.augmentSeed ?? seed;
+  if (!Number.isSafeInteger(augmentSeed)) throw new AffnetError('E_OPTION_INVALID', `augmentSeed: expected a safe integer, got ${augmentSeed}`);
+  const l2 = options.l2 ?? 0;
+  if (!(Number.isFinite(l2) && l2 >= 0)) throw new AffnetError('E_OPTION_INVALID', `l2: expected a number ≥ 0, got ${l2}`);
+  if (mode !== 'frozen-trunk') {
+    const only = (['trunk', 'featureCache', 'standardiseFeatures'] as const).filter((k) => options[k] !== undefined && options[k] !== false);
+    if (only.length > 0) throw new AffnetError('E_OPTION_INVALID', `${only.join(', ')}: only for mode "frozen-trunk" (mode is "${mode}")`);
+  }
   return {
     architecture,
     inputSize,
@@ -113,6 +125,9 @@ export function resolveTrainConfig(options: TrainOptions<unknown>): ResolvedConf
     learningRate: options.learningRate ?? preset.learningRate,
     augment: options.augment ?? false,
     augmentDraws,
+    augmentSeed,
+    standardiseFeatures: options.standardiseFeatures ?? false,
+    l2,
     ...(earlyStopping && { earlyStopping }),
     seed,
     initSeed: options.init?.seed ?? seed,

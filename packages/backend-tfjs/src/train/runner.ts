@@ -35,11 +35,13 @@ export interface RunnerContext<S> {
   classWeights: number[];
   train: LabelledImages<S>;
   validation?: LabelledImages<S>;
+  /** Added to the loss (L2 on the classifier kernel), or undefined. */
+  penalty?: () => tf.Scalar;
 }
 
 /** One optimisation step: returns the batch loss and the number of correct predictions. */
 export function trainStep(
-  ctx: Pick<RunnerContext<unknown>, 'net' | 'split' | 'variables' | 'optimizer' | 'classWeights'>,
+  ctx: Pick<RunnerContext<unknown>, 'net' | 'split' | 'variables' | 'optimizer' | 'classWeights' | 'penalty'>,
   known: Map<string, tf.Tensor>,
   labels: number[],
 ): { loss: number; correct: number } {
@@ -49,7 +51,8 @@ export function trainStep(
       const acts = runNodes(ctx.net, ctx.split.trained, known, true);
       const p = acts.get(ctx.net.graph.outputs.probabilities) as tf.Tensor2D;
       probabilities = tf.keep(p);
-      return weightedCrossEntropy(p, labels, ctx.classWeights);
+      const loss = weightedCrossEntropy(p, labels, ctx.classWeights);
+      return ctx.penalty ? tf.add(loss, ctx.penalty()) : loss;
     },
     true,
     ctx.variables,

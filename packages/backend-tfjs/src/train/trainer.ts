@@ -5,6 +5,7 @@
  * progress, all seeded.
  */
 import { readdir, rm } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import {
   AffnetError,
@@ -79,6 +80,9 @@ function fingerprint(config: ResolvedConfig, trainCount: number): RunFingerprint
     seed: config.seed,
     augment: config.augment,
     augmentDraws: config.augmentDraws,
+    augmentSeed: config.augmentSeed,
+    standardiseFeatures: config.standardiseFeatures,
+    l2: config.l2,
     trainSamples: trainCount,
   };
 }
@@ -112,6 +116,7 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
   const variables = trainableVariables(net, split.trained);
   const optimizer = makeOptimizer(config.optimizer, config.learningRate);
   let runner: Runner | undefined;
+  let features: FeatureRunner<S> | undefined;
   try {
     if (checkpoint) {
       const file = join(checkpoint.bundle.path ?? config.checkpointDir!, OPTIMIZER_FILE);
@@ -131,8 +136,26 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
     let best: WeightMap | undefined = checkpoint?.best?.weights;
     const resumedFrom = state.epoch;
     const progress = options.onProgress ?? (() => {});
-    const ctx = { net, split, variables: variables.map((v) => v.variable), optimizer, config, classWeights, train: options.train, validation: options.validation };
-    runner = config.mode === 'frozen-trunk' ? await FeatureRunner.create(ctx, progress) : new ImageRunner(ctx);
+    const classifierKernel = variables.find((v) => v.key === `${graph.outputs.classifier}/kernel`)?.variable;
+    const penalty = config.l2 > 0 && classifierKernel ? () => tf.mul(config.l2, tf.sum(tf.square(classifierKernel))) as tf.Scalar : undefined;
+    const ctx = { net, split, variables: variables.map((v) => v.variable), optimizer, config, classWeights, train: options.train, validation: options.validation, ...(penalty && { penalty }) };
+    if (config.mode === 'frozen-trunk') {
+      features = await FeatureRunner.create(
+        ctx,
+        {
+          ...(options.trunk && { trunk: options.trunk }),
+          ...(options.featureCache && { cache: options.featureCache }),
+          augmentSeed: config.augmentSeed,
+          standardise: config.standardiseFeatures,
+          start,
+          ...(checkpoint?.state.head && { resumeHead: checkpoint.state.head }),
+        },
+        progress,
+      );
+      runner = features;
+    } else runner = new ImageRunner(ctx);
+    /** The network's weights as saved (a standardised head folded back). */
+    const currentWeights = (): WeightMap => (features ? features.foldWeights(getWeights(net.model)) : getWeights(net.model));
     const es = config.earlyStopping;
     let stopReason: TrainResult['stopReason'] = state.earlyStopped ? 'early-stopping' : 'completed';
 
@@ -157,7 +180,7 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
         if (record.valLoss! < s.bestLoss - es.minDelta) {
           Object.assign(s, { bestLoss: record.valLoss!, wait: 0 });
           state.bestEpoch = epoch + 1;
-          if (es.restoreBest) best = getWeights(net.model);
+          if (es.restoreBest) best = currentWeights();
         } else if (++s.wait >= es.patience) {
           stopReason = 'early-stopping';
           state.earlyStopped = true;
@@ -167,9 +190,11 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
         progress({ phase: 'checkpoint', epoch: epoch + 1, epochs: config.epochs, done: 0, total: 1 });
         const saved = await saveOptimizerState(optimizer, config.optimizer, variables);
         state.optimizer = saved.index;
+        const head = features?.headState();
+        if (head) state.head = head;
         await writeCheckpoint(config.checkpointDir, {
           state,
-          bundle: makeBundle(config, getWeights(net.model), { epochsRun: state.epoch }),
+          bundle: makeBundle(config, currentWeights(), { epochsRun: state.epoch }),
           optimizer: saved.tensors,
           ...(best && es?.restoreBest && { best: makeBundle(config, best, { epochsRun: state.bestEpoch }) }),
         });
@@ -187,7 +212,7 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
     if (chosen?.valAuc !== undefined && Number.isFinite(chosen.valAuc)) metrics.valAuc = chosen.valAuc;
     if (chosen?.valAccuracy !== undefined) metrics.valAccuracy = chosen.valAccuracy;
     if (chosen?.valLoss !== undefined) metrics.valLoss = chosen.valLoss;
-    const bundle = makeBundle(config, useBest ? best! : getWeights(net.model), {
+    const bundle = makeBundle(config, useBest ? best! : currentWeights(), {
       backend: 'tfjs',
       engine: engine.engine,
       mode: config.mode,
@@ -201,6 +226,8 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
       stopReason,
       classWeights,
       augment: config.augment,
+      ...(config.mode === 'frozen-trunk' && { standardiseFeatures: config.standardiseFeatures, trunk: options.trunk ? `${options.trunk.runtime.backend}/${options.trunk.runtime.engine}` : 'tfjs' }),
+      ...(config.l2 > 0 && { l2: config.l2 }),
       ...(config.earlyStopping && { earlyStopping: config.earlyStopping }),
       trainSamples: options.train.samples.length,
       validationSamples: options.validation?.samples.length ?? 0,

@@ -10,14 +10,16 @@ export interface CountingSource extends LabelledImages<number> {
  * `n` images of side `size`, class `i % 2`: class 1 is bright on the left half, class 0 on the right,
  * with a per-image pattern. With `augment`, the source adds noise drawn from the context's seeded rng.
  */
-export function syntheticSource(n: number, size: number, options: { flipLabels?: boolean } = {}): CountingSource {
+export function syntheticSource(n: number, size: number, options: { flipLabels?: boolean; keyed?: boolean; order?: number[] } = {}): CountingSource {
   const calls: CountingSource['calls'] = [];
   const labels = Array.from({ length: n }, (_, i) => (options.flipLabels ? 1 - (i % 2) : i % 2));
   return {
-    samples: Array.from({ length: n }, (_, i) => i),
-    labels,
+    // `order` lists the same images in another order (sample = image number).
+    samples: options.order ?? Array.from({ length: n }, (_, i) => i),
+    labels: options.order ? options.order.map((i) => labels[i]!) : labels,
     calls,
     describe: (i) => `synthetic #${i}`,
+    ...(options.keyed ? { key: (i: number) => `synthetic-${size}-${i}` } : {}),
     load(i: number, ctx: SampleContext): ImageBatch {
       calls.push([i, ctx.epoch, ctx.draw, ctx.augment]);
       const cls = i % 2;

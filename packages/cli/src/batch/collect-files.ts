@@ -20,7 +20,8 @@ function walk(dir: string, out: string[]): void {
     if (entry.name.startsWith('.')) continue;
     const p = join(dir, entry.name);
     if (entry.isDirectory()) walk(p, out);
-    else if (entry.isFile() && imageLike(entry.name)) out.push(p);
+    // Links to files count as files (folders assembled from links); links to folders are not followed (no cycles).
+    else if ((entry.isFile() || (entry.isSymbolicLink() && statSync(p, { throwIfNoEntry: false })?.isFile())) && imageLike(entry.name)) out.push(p);
   }
 }
 

@@ -9,9 +9,10 @@ import { buildReport, runCrossValidation, writeReport, type CvEvent, type CvOutc
 import { CliError } from '../errors.js';
 import { addManifestOptions, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseIntOption, parseList, parseNumberOption } from '../options/parse.js';
-import { addTrainingOptions, engineOptions, trainingSettings, type TrainingFlags } from '../options/training.js';
+import { addTrainingOptions, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress, type Progress } from '../output.js';
 import { createRegistry, createTrainer } from '../runtime/backends.js';
+import { inferenceRuntime } from '../runtime/inference.js';
 import { startingWeights } from '../runtime/pretrained.js';
 import { hasTruth, truthRegions } from '../runtime/truth.js';
 
@@ -77,10 +78,13 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
   const inputSize = parseInputSizes(f.inputSize, architectures);
   const cropFraction = parseNumberOption('--crop-fraction', f.cropFraction, 0.05, 1);
   const gallery = parseIntOption('--gallery', f.gallery, 0, 20)!;
+  const normalisation = normalisationOption(f);
   const camImages = parseIntOption('--cam-images', f.camImages, 0, 1000)!;
   const steps = parseIntOption('--deletion-steps', f.deletionSteps, 2, 1000)!;
   const registry = await createRegistry();
-  const { backend } = await registry.resolve(['tfjs']);
+  const runtime = await inferenceRuntime(registry, f.runtime, f.engine);
+  if (runtime.note) process.stderr.write(`${runtime.note}\n`);
+  const training = trainingSettings(f);
   const bar = cvProgress();
   let outcome: CvOutcome;
   try {
@@ -94,12 +98,15 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
       seed,
       inputSize,
       ...(cropFraction !== undefined ? { cropFraction } : {}),
-      training: trainingSettings(f),
+      normalisation,
+      training,
       trainer: await createTrainer(),
-      backend,
-      loadOptions: engineOptions(f.engine),
+      backend: runtime.backend,
+      loadOptions: runtime.loadOptions,
+      ...(f.featureCache ? { featureCacheDir: f.featureCache } : {}),
+      ...(training.mode === 'frozen-trunk' && runtime.name !== 'tfjs' ? { trunk: { backend: runtime.backend, loadOptions: runtime.loadOptions } } : {}),
       backendOptions: engineOptions(f.engine),
-      initialWeights: (a, n) => startingWeights(f.weights, a, { pathway: 'automated', inputSize: n, normalisation: 'zscore' }, [...manifest.labels], manifest.positive, seed),
+      initialWeights: (a, n) => startingWeights(f.weights, a, { pathway: 'automated', inputSize: n, normalisation }, [...manifest.labels], manifest.positive, seed),
       galleryPerFold: gallery,
       ...(f.camQuality !== false && hasTruth(manifest) ? { camQuality: { regionOf: truthRegions(manifest), maxImages: camImages, steps } } : {}),
       keepBundles: typeof f.keepBundles === 'string' ? f.keepBundles.split(',').map((k) => k.trim()) : Boolean(f.keepBundles),

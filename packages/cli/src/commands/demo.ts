@@ -45,6 +45,8 @@ function cvFlags(s: DemoSettings, manifest: string, out: string, architectures =
     augmentDraws: '1',
     seed: String(s.cohort.seed),
     weights: 'auto',
+    normalisation: 'zscore',
+    runtime: 'auto',
     engine: 'wasm',
     gallery: String(s.gallery),
     camImages: String(s.deletionImages),

@@ -1,12 +1,13 @@
 /** `affnet report`: the HTML (and Markdown) report from results files of `cv`, `evaluate` and `compare`. */
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildReport, readComparisonResults, readExperimentResults, writeReport } from '@affnet/eval';
+import { buildReport, mergeExperiments, readComparisonResults, readExperimentResults, writeReport } from '@affnet/eval';
 import { CliError } from '../errors.js';
 import { emit, progress } from '../output.js';
 
 interface ReportOptions {
-  results?: string;
+  results?: string[];
+  arms?: string;
   compare?: string;
   out: string;
   title?: string;
@@ -18,22 +19,32 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('Write one self-contained HTML report (and the same as Markdown) from results files')
-    .option('--results <file>', 'experiment results JSON from `affnet cv` or `affnet evaluate`')
+    .option('--results <files...>', 'experiment results JSON from `affnet cv` or `affnet evaluate`; several cv results of the same images and folds are merged and compared')
+    .option('--arms <labels>', 'with several --results: one label per file, comma-separated, appended to its network names (e.g. "ImageNet,random")')
     .option('--compare <file>', 'runtime comparison JSON from `affnet compare`')
     .option('--out <file>', 'HTML file to write; the Markdown goes next to it', 'report.html')
     .option('--title <text>', 'report title')
     .option('--cam-cases <n>', 'CAM gallery cases per network and pathway', '4')
     .option('--json', 'machine-readable output')
     .action(async (opts: ReportOptions) => {
-      if (!opts.results && !opts.compare) throw new CliError('report: give --results FILE, --compare FILE, or both', 2);
+      const files = opts.results ?? [];
+      const arms = opts.arms ? opts.arms.split(',').map((s) => s.trim()) : [];
+      if (arms.length > 0 && arms.length !== files.length) throw new CliError(`--arms: ${arms.length} labels for ${files.length} results files; give one per file`, 2);
+      if (files.length === 0 && !opts.compare) throw new CliError('report: give --results FILE, --compare FILE, or both', 2);
       const camCases = Number(opts.camCases);
       if (!Number.isInteger(camCases) || camCases < 0) throw new CliError(`--cam-cases: expected a whole number ≥ 0, got "${opts.camCases}"`, 2);
       const bar = progress('report', 3);
-      const experiment = opts.results ? readExperimentResults(opts.results) : undefined;
+      const experimentDir = files.length === 1 ? dirname(resolve(files[0]!)) : dirname(resolve(opts.out));
+      const experiment =
+        files.length === 0
+          ? undefined
+          : files.length === 1
+            ? readExperimentResults(files[0]!)
+            : mergeExperiments(files.map((file, i) => ({ results: readExperimentResults(file), file, ...(arms[i] ? { label: arms[i] } : {}) })), experimentDir);
       const comparison = opts.compare ? readComparisonResults(opts.compare) : undefined;
       bar.tick();
       const doc = await buildReport({
-        ...(experiment ? { experiment, experimentDir: dirname(resolve(opts.results!)) } : {}),
+        ...(experiment ? { experiment, experimentDir } : {}),
         ...(comparison ? { comparison } : {}),
         ...(opts.title ? { title: opts.title } : {}),
         camCasesPerGroup: camCases,

@@ -5,13 +5,14 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AffnetError, listArchitectures, patientHoldout, writeBundle, type Architecture } from '@affnet/core';
-import { labelledImages, pathwaySpec, prepareImages, specKey, type PreparedImage } from '@affnet/eval';
+import { AffnetError, buildNetwork, createBundleManifest, initWeights, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
+import { createDiskFeatureCache, labelledImages, pathwaySpec, prepareImages, specKey, type PreparedImage } from '@affnet/eval';
 import { addManifestOptions, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../options/parse.js';
-import { addTrainingOptions, engineOptions, trainingSettings, type TrainingFlags } from '../options/training.js';
+import { addTrainingOptions, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress } from '../output.js';
-import { createTrainer } from '../runtime/backends.js';
+import { createRegistry, createTrainer } from '../runtime/backends.js';
+import { inferenceRuntime } from '../runtime/inference.js';
 import { startingWeights } from '../runtime/pretrained.js';
 
 interface TrainFlags extends ManifestOptions, TrainingFlags {
@@ -37,7 +38,7 @@ export function registerTrain(program: Command): void {
     .option('--crop-fraction <x>', 'intervention pathway: crop side as a fraction of the padded image side')
     .option('--validation-fraction <x>', 'share of patients held out for validation (0: none)', '0.2')
     .option('--early-stopping <patience>', 'stop after this many epochs without a better validation loss (restores the best)')
-    .option('--checkpoint-dir <dir>', 'checkpoints after every epoch; a rerun resumes from them (default: OUT.checkpoints)')
+    .option('--checkpoint-dir <dir>', 'checkpoints after every epoch; a rerun resumes from them (default: OUT.checkpoints; frozen-trunk mode: none unless given, an epoch is quicker than a checkpoint)')
     .option('--json', 'machine-readable output');
   addTrainingOptions(addManifestOptions(cmd)).action(async (f: TrainFlags) => {
     const manifest = await readManifestOption(f);
@@ -48,7 +49,7 @@ export function registerTrain(program: Command): void {
     const fraction = parseNumberOption('--validation-fraction', f.validationFraction, 0, 0.9)!;
     const patience = parseIntOption('--early-stopping', f.earlyStopping, 1);
     if (patience !== undefined && fraction === 0) throw new AffnetError('E_OPTION_INVALID', '--early-stopping needs validation data: give --validation-fraction > 0');
-    const spec = pathwaySpec(pathway, inputSize, parseNumberOption('--crop-fraction', f.cropFraction, 0.05, 1));
+    const spec = pathwaySpec(pathway, inputSize, parseNumberOption('--crop-fraction', f.cropFraction, 0.05, 1), normalisationOption(f));
     const settings = trainingSettings(f);
 
     const prep = progress('read images', manifest.items.length);
@@ -61,30 +62,53 @@ export function registerTrain(program: Command): void {
     const validation = pick(true);
     const start = await startingWeights(f.weights, architecture, spec, [...manifest.labels], manifest.positive, seed);
 
+    const frozen = settings.mode === 'frozen-trunk';
+    let startBundle = start?.bundle;
+    let trunk: LoadedModel | undefined;
+    const runtime = frozen ? await inferenceRuntime(await createRegistry(), f.runtime, f.engine) : undefined;
+    if (runtime?.note) process.stderr.write(`${runtime.note}\n`);
+    if (runtime && runtime.name !== 'tfjs') {
+      // The trunk runtime needs the starting weights as a bundle: for random weights, the trainer's seeded ones.
+      startBundle ??= {
+        manifest: createBundleManifest({ architecture, inputSize, labels: [...manifest.labels], positiveLabel: manifest.positive, pathway, tool: 'affnet train', initialisation: `random (seed ${seed})`, seed }),
+        weights: initWeights(buildNetwork(architecture, { inputSize, numClasses: manifest.labels.length }), seed),
+      };
+      startBundle = { ...startBundle, manifest: { ...startBundle.manifest, preprocessing: { ...spec } } };
+      trunk = await runtime.backend.load(startBundle, runtime.loadOptions);
+    }
+    const checkpointDir = f.checkpointDir ?? (frozen ? undefined : `${f.out.replace(/\/+$/, '')}.checkpoints`);
+
     let bar: ReturnType<typeof progress> | undefined;
     const trainer = await createTrainer();
-    const result = await trainer.train({
-      architecture,
-      ...(start ? { bundle: start.bundle } : { init: { seed } }),
-      inputSize,
-      labels: [...manifest.labels],
-      positiveLabel: manifest.positive,
-      pathway,
-      train: labelledImages(train, manifest, spec),
-      ...(validation.length > 0 ? { validation: labelledImages(validation, manifest, spec) } : {}),
-      ...settings,
-      ...(patience !== undefined ? { earlyStopping: { patience, restoreBest: true } } : {}),
-      checkpointDir: f.checkpointDir ?? `${f.out.replace(/\/+$/, '')}.checkpoints`,
-      seed,
-      tool: 'affnet train',
-      backendOptions: engineOptions(f.engine),
-      onProgress: (p) => {
-        if (p.phase === 'epoch') {
-          bar ??= progress('train epochs', p.epochs);
-          bar.tick();
-        }
-      },
-    });
+    let result;
+    try {
+      result = await trainer.train({
+        architecture,
+        ...(startBundle ? { bundle: startBundle } : { init: { seed } }),
+        ...(trunk ? { trunk } : {}),
+        ...(frozen && f.featureCache ? { featureCache: createDiskFeatureCache(f.featureCache) } : {}),
+        inputSize,
+        labels: [...manifest.labels],
+        positiveLabel: manifest.positive,
+        pathway,
+        train: labelledImages(train, manifest, spec),
+        ...(validation.length > 0 ? { validation: labelledImages(validation, manifest, spec) } : {}),
+        ...settings,
+        ...(patience !== undefined ? { earlyStopping: { patience, restoreBest: true } } : {}),
+        ...(checkpointDir ? { checkpointDir } : {}),
+        seed,
+        tool: 'affnet train',
+        backendOptions: engineOptions(f.engine),
+        onProgress: (p) => {
+          if (p.phase === 'epoch') {
+            bar ??= progress('train epochs', p.epochs);
+            bar.tick();
+          }
+        },
+      });
+    } finally {
+      await trunk?.dispose();
+    }
     bar?.stop();
     result.bundle.manifest.preprocessing = { ...spec };
     await writeBundle(f.out, result.bundle);

@@ -1,6 +1,6 @@
 /** Training options shared by `train` and `cv` (unset values fall back to the reference study's presets). */
 import type { Command } from 'commander';
-import { OPTIMIZER_NAMES, TRAIN_MODES } from '@affnet/core';
+import { NORMALISATIONS, OPTIMIZER_NAMES, TRAIN_MODES, type NormalisationName } from '@affnet/core';
 import type { TrainingSettings } from '@affnet/eval';
 import { parseChoice, parseIntOption, parseNumberOption } from './parse.js';
 
@@ -17,6 +17,11 @@ export interface TrainingFlags {
   engine?: string;
   seed: string;
   weights: string;
+  normalisation: string;
+  standardiseFeatures?: boolean;
+  l2?: string;
+  runtime: string;
+  featureCache?: string;
 }
 
 export function addTrainingOptions(cmd: Command, defaults: { mode?: string } = {}): Command {
@@ -32,7 +37,12 @@ export function addTrainingOptions(cmd: Command, defaults: { mode?: string } = {
     .option('--top-blocks <n>', 'top-blocks mode: number of blocks to train from the output end')
     .option('--engine <name>', 'tfjs engine for training (wasm, cpu, webgpu, tfjs-node …); default: best available')
     .option('--seed <n>', 'seed of folds, data order, augmentation and initial weights', '0')
-    .option('--weights <w>', 'starting weights: auto (ImageNet where AFFNET_WEIGHTS_DIR has them), imagenet, none, or a path', 'auto');
+    .option('--weights <w>', 'starting weights: auto (ImageNet where AFFNET_WEIGHTS_DIR has them), imagenet, none, or a path', 'auto')
+    .option('--normalisation <name>', `input normalisation: ${NORMALISATIONS.join(', ')} (Keras ImageNet input for VGG19/ResNet50 weights)`, 'zscore')
+    .option('--standardise-features', 'frozen-trunk: train the head on standardised features (folded back into the saved weights; CAM stays exact)')
+    .option('--l2 <x>', 'L2 penalty on the classifier kernel (loss + x·Σw²)')
+    .option('--runtime <r>', 'inference runtime for frozen-trunk features (and cv\'s held-out folds): auto (ONNX Runtime CPU when it loads), tfjs, onnx, onnx:ENGINE', 'auto')
+    .option('--feature-cache <dir>', 'frozen-trunk: keep pooled trunk features in this folder and reuse them in later runs (same images, trunk and preprocessing)');
 }
 
 export function trainingSettings(f: TrainingFlags): TrainingSettings {
@@ -41,6 +51,7 @@ export function trainingSettings(f: TrainingFlags): TrainingSettings {
   const batchSize = parseIntOption('--batch-size', f.batchSize, 1);
   const learningRate = parseNumberOption('--lr', f.lr, 0);
   const topBlocks = parseIntOption('--top-blocks', f.topBlocks, 1);
+  const l2 = parseNumberOption('--l2', f.l2, 0);
   return {
     mode: parseChoice('--mode', f.mode, TRAIN_MODES),
     ...(epochs !== undefined ? { epochs } : {}),
@@ -50,7 +61,13 @@ export function trainingSettings(f: TrainingFlags): TrainingSettings {
     ...(classWeights ? { classWeights } : {}),
     ...(f.augment ? { augment: true, augmentDraws: parseIntOption('--augment-draws', f.augmentDraws, 1)! } : {}),
     ...(topBlocks !== undefined ? { topBlocks } : {}),
+    ...(f.standardiseFeatures ? { standardiseFeatures: true } : {}),
+    ...(l2 ? { l2 } : {}),
   };
+}
+
+export function normalisationOption(f: TrainingFlags): NormalisationName {
+  return parseChoice('--normalisation', f.normalisation, NORMALISATIONS);
 }
 
 export function engineOptions(engine: string | undefined): { engines: string[]; allowFallback: boolean } | { allowFallback: boolean } {

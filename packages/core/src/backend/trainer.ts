@@ -11,7 +11,7 @@
 import type { Rng } from '../augment/rng.js';
 import type { ModelBundle, PathwayName } from '../bundle/types.js';
 import type { Architecture } from '../models/graph.js';
-import type { ImageBatch, RuntimeInfo } from './types.js';
+import type { ImageBatch, LoadedModel, RuntimeInfo } from './types.js';
 
 /**
  * - `full`: fine-tune every layer.
@@ -70,6 +70,44 @@ export interface LabelledImages<S = unknown> {
   load(sample: S, context: SampleContext): ImageBatch | Promise<ImageBatch>;
   /** A short, non-identifying name for errors and failure lists (never patient data). */
   describe?(sample: S, index: number): string;
+  /**
+   * A stable identity of the preprocessed image of a sample (file + preprocessing), the same in every
+   * training that uses it. With it, frozen-trunk features can be shared through a
+   * {@link FeatureCache} (e.g. across the folds of a cross-validation) and augmentation draws depend
+   * on the sample, not on its position in the list.
+   */
+  key?(sample: S, index: number): string;
+}
+
+/**
+ * Pooled trunk features kept between trainings. Keys are made by the trainer from the trunk's weights,
+ * the input size, the augmentation draw and the sample's {@link LabelledImages.key}, so one cache can
+ * serve several networks and starting weights without mixing them up.
+ */
+export interface FeatureCache {
+  get(key: string): Float32Array | undefined;
+  set(key: string, features: Float32Array): void;
+}
+
+/** An in-memory {@link FeatureCache} that counts its hits and misses. */
+export function createFeatureCache(): FeatureCache & { readonly size: number; hits: number; misses: number } {
+  const map = new Map<string, Float32Array>();
+  return {
+    hits: 0,
+    misses: 0,
+    get size() {
+      return map.size;
+    },
+    get(key) {
+      const v = map.get(key);
+      if (v) this.hits++;
+      else this.misses++;
+      return v;
+    },
+    set(key, features) {
+      map.set(key, features);
+    },
+  };
 }
 
 export interface EarlyStoppingOptions {
@@ -141,6 +179,30 @@ export interface TrainOptions<S = unknown> {
   augment?: boolean;
   /** `frozen-trunk` with augmentation: feature draws cached per image, used in turn. @defaultValue 1 */
   augmentDraws?: number;
+  /**
+   * `frozen-trunk`: seed of the cached augmentation draws. Give every fold of a cross-validation the
+   * same one (with keyed sources) so the draws, and therefore cached features, are shared.
+   * @defaultValue `seed`
+   */
+  augmentSeed?: number;
+  /**
+   * `frozen-trunk`: compute the pooled trunk features with this loaded model — any backend, e.g. ONNX
+   * Runtime, which runs a trunk many times faster than TensorFlow.js on a CPU — as the global average
+   * of its feature map. It must hold the starting weights (checked layer by layer); only the head
+   * trains on the trainer's own engine.
+   */
+  trunk?: LoadedModel;
+  /** `frozen-trunk`: reuse and store pooled features here (needs {@link LabelledImages.key} on the sources). */
+  featureCache?: FeatureCache;
+  /**
+   * `frozen-trunk`: train the head on features standardised with the training set's per-channel mean
+   * and SD, then fold the scaling into the dense weights, so the saved network is still
+   * GAP → dense (CAM stays exact) and takes the same inputs. Makes the learning rate and `l2`
+   * independent of the trunk's activation scale. @defaultValue false
+   */
+  standardiseFeatures?: boolean;
+  /** L2 penalty on the trained dense (classifier) kernel, added to the loss as `l2 · Σ w²`. @defaultValue 0 */
+  l2?: number;
   earlyStopping?: EarlyStoppingOptions;
   /** Folder for a checkpoint after every epoch (bundle + optimizer state + epoch + rng state). */
   checkpointDir?: string;

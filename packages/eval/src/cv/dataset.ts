@@ -11,6 +11,7 @@ import {
   readRadiograph,
   type Affine,
   type Manifest,
+  type NormalisationName,
   type PathwayName,
   type PreprocessingSpec,
   type Radiograph,
@@ -47,8 +48,8 @@ export interface PrepareOptions {
 }
 
 /** The preprocessing spec a bundle of this run will carry. */
-export function pathwaySpec(pathway: PathwayName, inputSize: number, cropFraction?: number): PreprocessingSpec {
-  return { pathway, inputSize, normalisation: 'zscore', ...(pathway === 'intervention' && cropFraction !== undefined ? { cropFraction } : {}) };
+export function pathwaySpec(pathway: PathwayName, inputSize: number, cropFraction?: number, normalisation: NormalisationName = 'zscore'): PreprocessingSpec {
+  return { pathway, inputSize, normalisation, ...(pathway === 'intervention' && cropFraction !== undefined ? { cropFraction } : {}) };
 }
 
 function reason(e: unknown): string {

@@ -12,13 +12,19 @@
  */
 import { rmSync } from 'node:fs';
 import {
+  buildNetwork,
+  createBundleManifest,
+  createFeatureCache,
+  initWeights,
   patientKFold,
   writeBundle,
+  type LoadedModel,
   type Architecture,
   type InferenceBackend,
   type LoadOptions,
   type Manifest,
   type ModelBundle,
+  type NormalisationName,
   type OptimizerName,
   type PathwayName,
   type Point,
@@ -31,6 +37,7 @@ import { writeJsonAtomic } from '../results/io.js';
 import { EXPERIMENT_SCHEMA, EXPERIMENT_VERSION, type ExperimentResults, type FoldRecord } from '../results/experiment.js';
 import { pathwaySpec, prepareImages, specKey, type PreparedImage } from './dataset.js';
 import { evaluateFold } from './evaluate-fold.js';
+import { createDiskFeatureCache } from './feature-store.js';
 import { configHash, foldKey, FoldStore } from './fold-store.js';
 import { labelledImages } from './sources.js';
 
@@ -45,6 +52,10 @@ export interface TrainingSettings {
   augment?: boolean;
   augmentDraws?: number;
   topBlocks?: number;
+  /** Frozen-trunk: train the head on standardised features (folded back into the saved weights). */
+  standardiseFeatures?: boolean;
+  /** L2 penalty on the classifier kernel. */
+  l2?: number;
 }
 
 export type CvEvent =
@@ -68,11 +79,26 @@ export interface CvOptions {
   inputSize: number | Partial<Record<Architecture, number>>;
   /** Intervention crop as a fraction of the padded side (core default when unset). */
   cropFraction?: number;
+  /** Input normalisation of every network (core `NormalisationName`). @defaultValue 'zscore' (the reference study's) */
+  normalisation?: NormalisationName;
   training: TrainingSettings;
   trainer: Trainer;
-  /** Runs the held-out folds (the same backend as the trainer, e.g. tfjs). */
+  /** Runs the held-out folds (predictions, CAMs): any backend, e.g. tfjs or ONNX Runtime. */
   backend: InferenceBackend;
   loadOptions?: LoadOptions;
+  /**
+   * Frozen-trunk mode: the backend that computes the trunk features (the starting bundle loaded once
+   * per network × pathway), e.g. ONNX Runtime, many times faster than tfjs on a CPU. Unset: the
+   * trainer's own engine.
+   */
+  trunk?: { backend: InferenceBackend; loadOptions?: LoadOptions };
+  /**
+   * Frozen-trunk mode: keep pooled trunk features in memory across folds, so each image's trunk pass
+   * runs once per network × pathway instead of once per fold. @defaultValue true
+   */
+  shareFeatures?: boolean;
+  /** Frozen-trunk mode: also keep the shared features in this folder, for later runs (see feature-store.ts). */
+  featureCacheDir?: string;
   /** Options the trainer passes to its backend (engine choice …). */
   backendOptions?: Record<string, unknown>;
   /** Starting weights per architecture (e.g. ImageNet); undefined → seeded random initialisation. */
@@ -116,7 +142,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
   const store = new FoldStore(o.outDir);
   const { manifest } = o;
   const split = patientKFold(manifest, { k, seed });
-  const specs = [...new Map(o.architectures.flatMap((a) => o.pathways.map((p) => pathwaySpec(p, sizeOf(o, a), o.cropFraction))).map((s) => [specKey(s), s])).values()];
+  const specs = [...new Map(o.architectures.flatMap((a) => o.pathways.map((p) => pathwaySpec(p, sizeOf(o, a), o.cropFraction, o.normalisation))).map((s) => [specKey(s), s])).values()];
   const sets = await prepareImages(manifest, specs, { onProgress: (done, total) => o.onEvent?.({ type: 'prepare', done, total }), ...(o.read ? { read: o.read } : {}) });
   const manifestHash = configHash(manifest.items.map((i) => [i.pathAsWritten, i.label, i.patientId, i.clicks ?? null]));
   const total = o.architectures.length * o.pathways.length * k;
@@ -125,99 +151,122 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
   let computed = 0;
   let resumed = 0;
   let index = 0;
+  const frozen = o.training.mode === 'frozen-trunk';
+  const featureCache = frozen && o.shareFeatures !== false ? (o.featureCacheDir ? createDiskFeatureCache(o.featureCacheDir) : createFeatureCache()) : undefined;
+  let trunkRuntime: string | undefined;
 
   for (const architecture of o.architectures) {
     const N = sizeOf(o, architecture);
-    const init = await o.initialWeights?.(architecture, N);
+    let init = await o.initialWeights?.(architecture, N);
     initialisation[architecture] = init?.description ?? `random (seeded ${seed})`;
+    if (!init && frozen && o.trunk) {
+      // The trunk backend needs the starting weights as a bundle: the trainer's seeded initialisation.
+      const graph = buildNetwork(architecture, { inputSize: N, numClasses: manifest.labels.length });
+      const manifestOut = createBundleManifest({ architecture, inputSize: N, labels: [...manifest.labels], positiveLabel: manifest.positive, tool: o.tool ?? 'affnet', initialisation: initialisation[architecture]!, seed });
+      init = { bundle: { manifest: manifestOut, weights: initWeights(graph, seed) }, description: initialisation[architecture]! };
+    }
     for (const pathway of o.pathways) {
-      const spec = pathwaySpec(pathway, N, o.cropFraction);
+      const spec = pathwaySpec(pathway, N, o.cropFraction, o.normalisation);
       const set = sets.get(specKey(spec))!;
-      for (const fold of split.folds) {
-        index++;
-        const key = foldKey(architecture, pathway, fold.id);
-        const hash = configHash({ manifestHash, architecture, pathway, fold: fold.id, k, seed, spec, training: o.training, init: initialisation[architecture], cam: { g: o.galleryPerFold ?? 4, q: o.camQuality ? [o.camQuality.tolerancePx, o.camQuality.steps, o.camQuality.maxImages] : null } });
-        const done = store.load(key, hash);
-        if (done) {
-          runs.push(done);
-          resumed++;
-          o.onEvent?.({ type: 'fold-resumed', key, index, total });
-          continue;
-        }
-        if (o.signal?.aborted) return { computed, resumed, total };
-        o.onEvent?.({ type: 'fold-start', key, index, total });
-        const started = Date.now();
-        const pick = (ids: number[]): PreparedImage[] => ids.map((i) => set.images[i]).filter((x): x is PreparedImage => x !== undefined);
-        const train = pick(fold.train);
-        const test = pick(fold.test);
-        const result = await o.trainer.train({
-          architecture,
-          // The starting bundle carries this run's preprocessing, so the trained one does too.
-          ...(init ? { bundle: { ...init.bundle, manifest: { ...init.bundle.manifest, inputSize: N, preprocessing: spec } } } : { init: { seed } }),
-          inputSize: N,
-          labels: [...manifest.labels],
-          positiveLabel: manifest.positive,
-          pathway,
-          train: labelledImages(train, manifest, spec, o.read ? { read: o.read } : {}),
-          validation: labelledImages(test, manifest, spec, o.read ? { read: o.read } : {}),
-          mode: o.training.mode,
-          ...(o.training.epochs !== undefined ? { epochs: o.training.epochs } : {}),
-          ...(o.training.batchSize !== undefined ? { batchSize: o.training.batchSize } : {}),
-          ...(o.training.optimizer ? { optimizer: o.training.optimizer } : {}),
-          ...(o.training.learningRate !== undefined ? { learningRate: o.training.learningRate } : {}),
-          ...(o.training.classWeights ? { classWeights: o.training.classWeights } : {}),
-          ...(o.training.augment ? { augment: true, augmentDraws: o.training.augmentDraws ?? 1 } : {}),
-          ...(o.training.topBlocks !== undefined ? { topBlocks: o.training.topBlocks } : {}),
-          ...((o.checkpoints ?? o.training.mode !== 'frozen-trunk') ? { checkpointDir: store.checkpointDir(key) } : {}),
-          seed: seed + fold.id,
-          ...(o.signal ? { signal: o.signal } : {}),
-          onProgress: (progress) => o.onEvent?.({ type: 'train', key, progress }),
-          tool: o.tool ?? 'affnet',
-          ...(o.backendOptions ? { backendOptions: o.backendOptions } : {}),
-        });
-        if (result.stopReason === 'aborted') return { computed, resumed, total };
-        // The bundle must describe the preprocessing its training images had (crop fraction included).
-        result.bundle.manifest.preprocessing = { ...spec };
-        const model = await o.backend.load(result.bundle, o.loadOptions);
-        let evaluation;
-        try {
-          evaluation = await evaluateFold(model, test, {
-            ...(o.galleryPerFold === 0 ? {} : { gallery: { dir: store.camDir(), relativeTo: o.outDir, prefix: key, count: o.galleryPerFold ?? 4 } }),
-            ...(o.camQuality ? { quality: { ...o.camQuality, seed: seed + fold.id } } : {}),
-            ...(o.read ? { read: o.read } : {}),
+      const start = init ? { ...init.bundle, manifest: { ...init.bundle.manifest, inputSize: N, preprocessing: spec } } : undefined;
+      let trunk: LoadedModel | undefined;
+      try {
+        for (const fold of split.folds) {
+          index++;
+          const key = foldKey(architecture, pathway, fold.id);
+          const hash = configHash({ manifestHash, architecture, pathway, fold: fold.id, k, seed, spec, training: o.training, init: initialisation[architecture], cam: { g: o.galleryPerFold ?? 4, q: o.camQuality ? [o.camQuality.tolerancePx, o.camQuality.steps, o.camQuality.maxImages] : null } });
+          const done = store.load(key, hash);
+          if (done) {
+            runs.push(done);
+            resumed++;
+            o.onEvent?.({ type: 'fold-resumed', key, index, total });
+            continue;
+          }
+          if (o.signal?.aborted) return { computed, resumed, total };
+          o.onEvent?.({ type: 'fold-start', key, index, total });
+          const started = Date.now();
+          const pick = (ids: number[]): PreparedImage[] => ids.map((i) => set.images[i]).filter((x): x is PreparedImage => x !== undefined);
+          const train = pick(fold.train);
+          const test = pick(fold.test);
+          if (frozen && o.trunk && !trunk) {
+            trunk = await o.trunk.backend.load(start!, o.trunk.loadOptions);
+            trunkRuntime = `${trunk.runtime.backend}/${trunk.runtime.engine}`;
+          }
+          const result = await o.trainer.train({
+            architecture,
+            // The starting bundle carries this run's preprocessing, so the trained one does too.
+            ...(start ? { bundle: start } : { init: { seed } }),
+            ...(trunk ? { trunk } : {}),
+            ...(featureCache ? { featureCache, augmentSeed: seed } : {}),
+            ...(o.training.standardiseFeatures ? { standardiseFeatures: true } : {}),
+            ...(o.training.l2 ? { l2: o.training.l2 } : {}),
+            inputSize: N,
+            labels: [...manifest.labels],
+            positiveLabel: manifest.positive,
+            pathway,
+            train: labelledImages(train, manifest, spec, o.read ? { read: o.read } : {}),
+            validation: labelledImages(test, manifest, spec, o.read ? { read: o.read } : {}),
+            mode: o.training.mode,
+            ...(o.training.epochs !== undefined ? { epochs: o.training.epochs } : {}),
+            ...(o.training.batchSize !== undefined ? { batchSize: o.training.batchSize } : {}),
+            ...(o.training.optimizer ? { optimizer: o.training.optimizer } : {}),
+            ...(o.training.learningRate !== undefined ? { learningRate: o.training.learningRate } : {}),
+            ...(o.training.classWeights ? { classWeights: o.training.classWeights } : {}),
+            ...(o.training.augment ? { augment: true, augmentDraws: o.training.augmentDraws ?? 1 } : {}),
+            ...(o.training.topBlocks !== undefined ? { topBlocks: o.training.topBlocks } : {}),
+            ...((o.checkpoints ?? o.training.mode !== 'frozen-trunk') ? { checkpointDir: store.checkpointDir(key) } : {}),
+            seed: seed + fold.id,
+            ...(o.signal ? { signal: o.signal } : {}),
+            onProgress: (progress) => o.onEvent?.({ type: 'train', key, progress }),
+            tool: o.tool ?? 'affnet',
+            ...(o.backendOptions ? { backendOptions: o.backendOptions } : {}),
           });
-        } finally {
-          await model.dispose();
+          if (result.stopReason === 'aborted') return { computed, resumed, total };
+          // The bundle must describe the preprocessing its training images had (crop fraction included).
+          result.bundle.manifest.preprocessing = { ...spec };
+          const model = await o.backend.load(result.bundle, o.loadOptions);
+          let evaluation;
+          try {
+            evaluation = await evaluateFold(model, test, {
+              ...(o.galleryPerFold === 0 ? {} : { gallery: { dir: store.camDir(), relativeTo: o.outDir, prefix: key, count: o.galleryPerFold ?? 4 } }),
+              ...(o.camQuality ? { quality: { ...o.camQuality, seed: seed + fold.id } } : {}),
+              ...(o.read ? { read: o.read } : {}),
+            });
+          } finally {
+            await model.dispose();
+          }
+          const record: FoldRecord = {
+            architecture,
+            pathway,
+            fold: fold.id,
+            folds: k,
+            seed,
+            configHash: hash,
+            train: { images: train.length, patients: new Set(train.map((i) => i.patientId)).size },
+            test: { images: test.length, patients: new Set(test.map((i) => i.patientId)).size },
+            history: result.history.map((h) => ({ epoch: h.epoch, loss: h.loss, accuracy: h.accuracy, valLoss: h.valLoss ?? null, valAccuracy: h.valAccuracy ?? null, valAuc: h.valAuc ?? null })),
+            bestEpoch: result.bestEpoch,
+            predictions: evaluation.predictions,
+            threshold: 0.5,
+            runtime: { backend: result.runtime.backend, engine: result.runtime.engine },
+            durationMs: Date.now() - started,
+            camCases: evaluation.camCases,
+            ...(evaluation.camQuality ? { camQuality: evaluation.camQuality } : {}),
+            warnings: [...fold.train, ...fold.test].filter((i) => !set.images[i]).map((i) => `${set.failures.find((f) => f.index === i)?.id ?? i}: left out: ${set.failures.find((f) => f.index === i)?.reason ?? 'unreadable'}`),
+          };
+          if (o.keepBundles === true || (Array.isArray(o.keepBundles) && o.keepBundles.includes(key))) {
+            await writeBundle(store.bundleDir(key), result.bundle);
+            record.bundle = store.bundleDir(key).slice(o.outDir.length + 1);
+          }
+          store.save(key, record);
+          rmSync(store.checkpointDir(key), { recursive: true, force: true });
+          runs.push(record);
+          computed++;
+          const correct = record.predictions.filter((p) => (p.probability >= 0.5 ? 1 : 0) === p.truth).length;
+          o.onEvent?.({ type: 'fold-done', key, index, total, accuracy: correct / Math.max(1, record.predictions.length), seconds: record.durationMs / 1000 });
         }
-        const record: FoldRecord = {
-          architecture,
-          pathway,
-          fold: fold.id,
-          folds: k,
-          seed,
-          configHash: hash,
-          train: { images: train.length, patients: new Set(train.map((i) => i.patientId)).size },
-          test: { images: test.length, patients: new Set(test.map((i) => i.patientId)).size },
-          history: result.history.map((h) => ({ epoch: h.epoch, loss: h.loss, accuracy: h.accuracy, valLoss: h.valLoss ?? null, valAccuracy: h.valAccuracy ?? null, valAuc: h.valAuc ?? null })),
-          bestEpoch: result.bestEpoch,
-          predictions: evaluation.predictions,
-          threshold: 0.5,
-          runtime: { backend: result.runtime.backend, engine: result.runtime.engine },
-          durationMs: Date.now() - started,
-          camCases: evaluation.camCases,
-          ...(evaluation.camQuality ? { camQuality: evaluation.camQuality } : {}),
-          warnings: [...fold.train, ...fold.test].filter((i) => !set.images[i]).map((i) => `${set.failures.find((f) => f.index === i)?.id ?? i}: left out: ${set.failures.find((f) => f.index === i)?.reason ?? 'unreadable'}`),
-        };
-        if (o.keepBundles === true || (Array.isArray(o.keepBundles) && o.keepBundles.includes(key))) {
-          await writeBundle(store.bundleDir(key), result.bundle);
-          record.bundle = store.bundleDir(key).slice(o.outDir.length + 1);
-        }
-        store.save(key, record);
-        rmSync(store.checkpointDir(key), { recursive: true, force: true });
-        runs.push(record);
-        computed++;
-        const correct = record.predictions.filter((p) => (p.probability >= 0.5 ? 1 : 0) === p.truth).length;
-        o.onEvent?.({ type: 'fold-done', key, index, total, accuracy: correct / Math.max(1, record.predictions.length), seconds: record.durationMs / 1000 });
+      } finally {
+        await trunk?.dispose();
       }
     }
   }
@@ -234,6 +283,8 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
       folds: k,
       seed,
       inputSize: o.architectures.map((a) => `${a} ${sizeOf(o, a)}`),
+      normalisation: o.normalisation ?? 'zscore',
+      ...(frozen ? { trunkFeatures: `${trunkRuntime ?? 'trainer'}${featureCache ? ', shared across folds' : ', per fold'}` } : {}),
       ...o.training,
       initialisation: Object.entries(initialisation).map(([a, d]) => `${a}: ${d}`),
       split: `patient-grouped stratified K-fold (${split.grouping})`,

@@ -26,5 +26,7 @@ export function labelledImages(
     },
     // The manifest's path as written: a file name, never patient data from the image header.
     describe: (img) => img.id,
+    // The preprocessed image's identity (file and preprocessing): shared trunk features and augmentation draws follow it.
+    key: (img) => `${JSON.stringify(spec)}#${img.index}:${img.id}`,
   };
 }

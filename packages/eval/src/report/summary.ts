@@ -8,12 +8,16 @@
 import {
   aggregateByPatient,
   binaryMetrics,
+  accuracy,
   bootstrapCi,
+  confusionMatrix,
   delongTest,
   FoldMetricsAccumulator,
   meanSd,
   rocAuc,
   rocCurve,
+  sensitivity,
+  specificity,
   type BinaryMetrics,
   type ConfidenceInterval,
   type CrossValidationSummary,
@@ -38,6 +42,8 @@ export interface GroupSummary {
   cv: CrossValidationSummary;
   /** Pooled out-of-fold AUC with its bootstrap CI (patients resampled when ids are known). */
   aucCi: ConfidenceInterval;
+  /** Pooled accuracy, sensitivity and specificity at the 0.5 threshold with bootstrap CIs (same resampling as `aucCi`). */
+  pooledCi: Record<'accuracy' | 'sensitivity' | 'specificity', ConfidenceInterval>;
   patient: { metrics: BinaryMetrics; aucCi: ConfidenceInterval };
   roc: Array<{ fold: number; points: RocPoint[] }>;
   /** Vertical average of the fold ROC curves on a common false-positive-rate grid. */
@@ -119,7 +125,10 @@ function summariseGroup(runs: FoldRecord[], patientIdsKnown: boolean, o: Require
   const silent = { onWarning: () => undefined };
   const roc = sorted.map((r) => ({ fold: r.fold, points: rocCurve(r.predictions.map((p) => p.truth), r.predictions.map((p) => p.probability), silent) }));
   const bootstrap = { samples: o.bootstrapSamples, seed: o.seed, onWarning };
-  const aucCi = bootstrapCi(targets, scores, rocAuc, { ...bootstrap, ...(patientIdsKnown ? { groups: patients } : {}) });
+  const resampling = { ...bootstrap, ...(patientIdsKnown ? { groups: patients } : {}) };
+  const aucCi = bootstrapCi(targets, scores, rocAuc, resampling);
+  const atHalf = (m: typeof accuracy) => (t: ArrayLike<number>, s: ArrayLike<number>, opts?: Parameters<typeof accuracy>[1]) => m(confusionMatrix(t, s, 0.5), opts);
+  const pooledCi = { accuracy: bootstrapCi(targets, scores, atHalf(accuracy), resampling), sensitivity: bootstrapCi(targets, scores, atHalf(sensitivity), resampling), specificity: bootstrapCi(targets, scores, atHalf(specificity), resampling) };
   const pl = aggregateByPatient(patients, targets, scores, { onWarning });
   const quality = sorted.filter((r) => r.camQuality);
   const summary: GroupSummary = {
@@ -127,6 +136,7 @@ function summariseGroup(runs: FoldRecord[], patientIdsKnown: boolean, o: Require
     pathway: first.pathway,
     cv: acc.aggregate(),
     aucCi,
+    pooledCi,
     patient: { metrics: binaryMetrics(pl.targets, pl.scores, { onWarning }), aucCi: bootstrapCi(pl.targets, pl.scores, rocAuc, bootstrap) },
     roc,
     meanRoc: meanRocCurve(roc.map((r) => r.points)),

@@ -42,7 +42,7 @@ export function camSection(s: ExperimentSummary, baseDir: string, perGroup = 4):
           continue;
         }
         items.push({
-          name: `cam-${g.architecture}-${g.pathway}-${items.length + 1}`,
+          name: `cam-${g.architecture.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/-+$/, '')}-${g.pathway}-${items.length + 1}`,
           png: readFileSync(file),
           caption: `${networkName(g.architecture)} · fold ${c.fold + 1} · truth ${c.label}, predicted ${c.predicted}, P(${s.positiveLabel}) = ${c.probability.toFixed(2)} · ${basename(c.id)}`,
           tone: c.correct ? 'right' : 'wrong',

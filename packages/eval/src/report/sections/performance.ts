@@ -69,6 +69,19 @@ function aucTable(s: ExperimentSummary, number: number): TableBlock {
   };
 }
 
+function pooledCiTable(s: ExperimentSummary, number: number): TableBlock {
+  const first = s.groups[0]?.pooledCi.accuracy;
+  const ci = (c: GroupSummary['pooledCi']['accuracy']) => withCi(c.estimate, c.lower, c.upper);
+  return {
+    kind: 'table',
+    caption: `Table ${number}. Pooled accuracy, sensitivity and specificity [95% CI]`,
+    columns: ['Network', 'Pathway', 'Accuracy', 'Sensitivity', 'Specificity', 'AUC'],
+    align: ['left', 'left'],
+    rows: s.groups.map((g) => [name(g), g.pathway, ci(g.pooledCi.accuracy), ci(g.pooledCi.sensitivity), ci(g.pooledCi.specificity), withCi(g.aucCi.estimate, g.aucCi.lower, g.aucCi.upper)]),
+    notes: [`All ${s.folds > 1 ? 'out-of-fold ' : ''}predictions pooled; threshold 0.5. CI: percentile bootstrap, ${first?.samples ?? 0} resamples, ${first?.unit === 'patient' ? 'resampling patients' : 'resampling images (patient ids unknown)'}.`],
+  };
+}
+
 function patientTable(s: ExperimentSummary, number: number): TableBlock {
   return {
     kind: 'table',
@@ -109,5 +122,6 @@ export function performanceSection(s: ExperimentSummary): Section {
   if (s.folds > 1) for (const p of s.pathways) blocks.push(perFoldTable(s, p, n++));
   blocks.push(table3(s, n++), aucTable(s, n++), patientTable(s, n++));
   if (s.comparisons.length > 0) blocks.push(comparisonTable(s, n++));
+  blocks.push(pooledCiTable(s, n++));
   return { id: 'performance', title: 'Classification performance', blocks };
 }
