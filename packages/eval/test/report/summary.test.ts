@@ -40,3 +40,25 @@ describe('gallery case choice', () => {
     expect(galleryPicks(rows.map(([truth, correct, confidence]) => ({ truth: truth as 0 | 1, correct: correct as boolean, confidence: confidence as number })), count as number)).toEqual(expected);
   });
 });
+
+describe('pooled accuracy, sensitivity and specificity with bootstrap CIs', () => {
+  it('equal the pooled out-of-fold metrics at 0.5, with intervals around them', async () => {
+    const { summariseExperiment } = await import('../../src/report/summary.js');
+    const { makeExperiment } = await import('../fixtures.js');
+    const results = makeExperiment();
+    const summary = summariseExperiment(results);
+    for (const g of summary.groups) {
+      const preds = results.runs.filter((r) => r.architecture === g.architecture && r.pathway === g.pathway).flatMap((r) => r.predictions);
+      const tp = preds.filter((p) => p.truth === 1 && p.probability >= 0.5).length;
+      const tn = preds.filter((p) => p.truth === 0 && p.probability < 0.5).length;
+      const pos = preds.filter((p) => p.truth === 1).length;
+      expect(g.pooledCi.accuracy.estimate).toBeCloseTo((tp + tn) / preds.length, 10);
+      expect(g.pooledCi.sensitivity.estimate).toBeCloseTo(tp / pos, 10);
+      expect(g.pooledCi.specificity.estimate).toBeCloseTo(tn / (preds.length - pos), 10);
+      for (const ci of Object.values(g.pooledCi)) {
+        expect(ci.lower).toBeLessThanOrEqual(ci.estimate);
+        expect(ci.upper).toBeGreaterThanOrEqual(ci.estimate);
+      }
+    }
+  });
+});
