@@ -20,12 +20,20 @@ describe('mergeExperiments', () => {
   const a = { results: vggOnly(0.1), file: '/x/imagenet/results.json', label: 'ImageNet' };
   const b = { results: vggOnly(0), file: '/x/scratch/results.json', label: 'random' };
 
+  it('shows a setting that differs between the inputs per input, and a shared one once', () => {
+    const c = { ...b, results: { ...b.results, config: { ...b.results.config, normalisation: 'zscore', epochs: 100 } } };
+    const d = { ...a, results: { ...a.results, config: { ...a.results.config, normalisation: 'imagenet-caffe', epochs: 100 } } };
+    const merged = mergeExperiments([d, c], '/x/merged');
+    expect(merged.config.normalisation).toBe('ImageNet #1: imagenet-caffe; random #2: zscore');
+    expect(merged.config.epochs).toBe(100);
+  });
+
   it('relabels the runs, rebases CAM paths and lets the summary compare the arms on the same images', () => {
     const merged = mergeExperiments([a, b], '/x/merged');
     expect(merged.runs).toHaveLength(10);
     expect([...new Set(merged.runs.map((r) => r.architecture))]).toEqual(['vgg19 (ImageNet)', 'vgg19 (random)']);
     expect(merged.config.architectures).toEqual(['vgg19 (ImageNet)', 'vgg19 (random)']);
-    expect(merged.config.merged).toEqual(['../imagenet/results.json', '../scratch/results.json']);
+    expect(merged.config.merged).toEqual(['ImageNet #1: ../imagenet/results.json', 'random #2: ../scratch/results.json']);
     expect(merged.config.initialisation).toEqual(['vgg19: random (seeded 7) [ImageNet]', 'vgg19: random (seeded 7) [random]']);
     expect(merged.runs[0]!.camCases[0]!.overlay).toBe('../imagenet/cam/vgg19-automated-0-right.png');
     expect(merged.runs[5]!.camCases[0]!.overlay).toBe('../scratch/cam/vgg19-automated-0-right.png');

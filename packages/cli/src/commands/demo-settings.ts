@@ -11,7 +11,7 @@ export interface DemoSettings {
   architectures: Architecture[];
   inputSize: Partial<Record<Architecture, number>>;
   folds: number;
-  training: { mode: 'frozen-trunk'; epochs: number; batchSize: number; optimizer: 'adam'; learningRate: number; classWeights: 'balanced' };
+  training: { mode: 'frozen-trunk'; epochs: number; batchSize: number; optimizer: 'adam'; learningRate: number; classWeights: 'balanced'; standardiseFeatures: boolean; l2: number };
   gallery: number;
   deletionImages: number;
   deletionSteps: number;
@@ -26,7 +26,7 @@ export const DEMO_SETTINGS: DemoSettings = {
   // InceptionV3 needs ≥ 75 px; 107 px gives it a 2×2 feature map like the others' at 64 px.
   inputSize: { resnet50: 64, vgg19: 64, inception_v3: 107 },
   folds: 5,
-  training: { mode: 'frozen-trunk', epochs: 60, batchSize: 16, optimizer: 'adam', learningRate: 1e-3, classWeights: 'balanced' },
+  training: { mode: 'frozen-trunk', epochs: 60, batchSize: 16, optimizer: 'adam', learningRate: 1e-3, classWeights: 'balanced', standardiseFeatures: true, l2: 0.1 },
   gallery: 2,
   deletionImages: 1,
   deletionSteps: 8,
@@ -40,7 +40,7 @@ export const QUICK_SETTINGS: DemoSettings = {
   architectures: ['resnet18'],
   inputSize: { resnet18: 32 },
   folds: 2,
-  training: { mode: 'frozen-trunk', epochs: 2, batchSize: 8, optimizer: 'adam', learningRate: 1e-3, classWeights: 'balanced' },
+  training: { mode: 'frozen-trunk', epochs: 2, batchSize: 8, optimizer: 'adam', learningRate: 1e-3, classWeights: 'balanced', standardiseFeatures: true, l2: 0.1 },
   gallery: 1,
   deletionImages: 1,
   deletionSteps: 2,
@@ -53,7 +53,7 @@ export function describeSettings(s: DemoSettings): string[] {
   return [
     `Demo settings: phantom cohort of ${s.cohort.patients} patients (${s.cohort.images.join('–')} radiographs each, ${s.cohort.height.join('–')} px tall, difficulty ${s.cohort.difficulty}, seed ${s.cohort.seed}); ` +
       `${s.folds}-fold cross-validation of ${s.architectures.join(', ')} on both pathways at inputs ${Object.entries(s.inputSize).map(([a, n]) => `${a} ${n} px`).join(', ')}; ` +
-      `training mode ${s.training.mode} (trunk features computed once per fold, only the dense head trains), ${s.training.epochs} epochs, batch ${s.training.batchSize}, ${s.training.optimizer} at ${s.training.learningRate}, balanced class weights.`,
+      `training mode ${s.training.mode} (trunk features computed once per image by the inference runtime and shared by the folds; only the dense head trains${s.training.standardiseFeatures ? ', on standardised features' : ''}), ${s.training.epochs} epochs, batch ${s.training.batchSize}, ${s.training.optimizer} at ${s.training.learningRate}${s.training.l2 ? `, L2 ${s.training.l2} on the head` : ''}, balanced class weights.`,
     'The reference study (Zdolsek et al. 2021) fine-tuned every layer from ImageNet at 256 px for 100–200 epochs with batch 5 and learning rate 1e-5, and augmented its images; see the README for running that protocol on a GPU.',
   ];
 }

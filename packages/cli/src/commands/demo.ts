@@ -42,6 +42,8 @@ function cvFlags(s: DemoSettings, manifest: string, out: string, architectures =
     optimizer: s.training.optimizer,
     lr: String(s.training.learningRate),
     classWeights: s.training.classWeights,
+    ...(s.training.standardiseFeatures ? { standardiseFeatures: true } : {}),
+    ...(s.training.l2 ? { l2: String(s.training.l2) } : {}),
     augmentDraws: '1',
     seed: String(s.cohort.seed),
     weights: 'auto',
@@ -61,6 +63,9 @@ function cvArgv(f: CvFlags): string[] {
   const args = ['cv', '--manifest', f.manifest, '--out', f.out, '--architectures', f.architectures, '--pathways', f.pathways, '--folds', f.folds, '--input-size', f.inputSize];
   args.push('--mode', f.mode, '--epochs', f.epochs!, '--batch-size', f.batchSize!, '--optimizer', f.optimizer!, '--lr', f.lr!, '--class-weights', f.classWeights!);
   args.push('--seed', f.seed, '--weights', f.weights, '--engine', f.engine!, '--gallery', f.gallery, '--cam-images', f.camImages, '--deletion-steps', f.deletionSteps);
+  if (f.standardiseFeatures) args.push('--standardise-features');
+  if (f.l2) args.push('--l2', f.l2);
+  args.push('--runtime', f.runtime, '--normalisation', f.normalisation);
   if (typeof f.keepBundles === 'string') args.push('--keep-bundles', f.keepBundles);
   args.push('--no-report');
   return args;

@@ -74,16 +74,22 @@ export function mergeExperiments(inputs: readonly MergeInput[], baseDir: string)
     const init = Array.isArray(r.config.initialisation) ? (r.config.initialisation as string[]) : [];
     initialisation.push(...init.map((s) => (label ? `${s} [${label}]` : s)));
   }
-  const configs = Object.fromEntries(inputs.map((i, k) => [i.label ?? `input ${k + 1}`, i.results.config]));
+  // Settings that differ between the inputs are shown per input ("file: value"), never as the first one's.
+  const name = (k: number) => `${inputs[k]!.label ?? 'input'} #${k + 1}`;
+  const keys = [...new Set(inputs.flatMap((i) => Object.keys(i.results.config)))];
+  const settings: Record<string, unknown> = {};
+  for (const key of keys) {
+    const values = inputs.map((i) => JSON.stringify(i.results.config[key] ?? null));
+    settings[key] = values.every((v) => v === values[0]) ? first.results.config[key] : inputs.map((i, k) => `${name(k)}: ${Array.isArray(i.results.config[key]) ? (i.results.config[key] as unknown[]).join(', ') : String(i.results.config[key] ?? '—')}`).join('; ');
+  }
   return {
     ...first.results,
     createdAt: new Date().toISOString(),
     config: {
-      ...first.results.config,
+      ...settings,
       architectures: [...new Set(runs.map((r) => r.architecture))],
       initialisation,
-      merged: inputs.map((i) => relative(baseDir, resolve(i.file))),
-      mergedConfigs: configs,
+      merged: inputs.map((i, k) => `${name(k)}: ${relative(baseDir, resolve(i.file))}`),
     },
     runs,
   };
