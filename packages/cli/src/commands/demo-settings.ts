@@ -24,7 +24,7 @@ export const DEMO_SETTINGS: DemoSettings = {
   cohort: { patients: 30, images: [2, 3], height: [600, 800], difficulty: 0.3, seed: 1 },
   architectures: ['resnet50', 'vgg19', 'inception_v3'],
   // InceptionV3 needs ≥ 75 px; 107 px gives it a 2×2 feature map like the others' at 64 px.
-  inputSize: { resnet50: 64, vgg19: 64, inception_v3: 107 },
+  inputSize: { resnet50: 128, vgg19: 128, inception_v3: 139 },
   folds: 5,
   training: { mode: 'frozen-trunk', epochs: 60, batchSize: 16, optimizer: 'adam', learningRate: 1e-3, classWeights: 'balanced', standardiseFeatures: true, l2: 0.1 },
   gallery: 2,
