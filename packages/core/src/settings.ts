@@ -2,7 +2,7 @@
  * The one place for environment settings. Code that needs outside data (real radiographs, weights)
  * asks here; users point the settings at their own copies.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,4 +43,23 @@ export function requireDataDir(sub: string): { dir?: string; skipReason?: string
   const reason = `shared data folder "${sub}" not found (set AFFNET_DATA_DIR)`;
   if (process.env.CI === 'true') throw new Error(`CI run without required data: ${reason}`);
   return { skipReason: reason };
+}
+
+/**
+ * Why no GPU can be used here, or undefined when one may be. On Linux a GPU shows up as a device node
+ * (`/dev/nvidia*`, `/dev/dri/renderD*`, `/dev/dxg` under WSL); without one, starting a GPU runtime
+ * (Dawn for WebGPU) only prints driver warnings and fails, so engine probes ask here first. Other
+ * platforms cannot be told cheaply: undefined. `AFFNET_GPU_PROBE=always` turns the check off.
+ */
+export function gpuAbsentReason(): string | undefined {
+  if (process.env.AFFNET_GPU_PROBE === 'always' || process.platform !== 'linux') return undefined;
+  const nodes = (dir: string, prefix: string): boolean => {
+    try {
+      return readdirSync(dir).some((n) => n.startsWith(prefix));
+    } catch {
+      return false;
+    }
+  };
+  if (nodes('/dev', 'nvidia') || nodes('/dev/dri', 'renderD') || existsSync('/dev/dxg')) return undefined;
+  return 'no GPU device on this machine (no /dev/nvidia*, /dev/dri/renderD* or /dev/dxg; set AFFNET_GPU_PROBE=always to probe anyway)';
 }

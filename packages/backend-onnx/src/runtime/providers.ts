@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { choiceError, type EngineAvailability } from '@affnet/core';
+import { choiceError, gpuAbsentReason, type EngineAvailability } from '@affnet/core';
 import * as ort from 'onnxruntime-node';
 import { DataType, encodeModel, IR_VERSION, OPSET, valueInfo } from '../proto/onnx.js';
 
@@ -72,6 +72,8 @@ async function probe(engine: OnnxEngine): Promise<EngineAvailability> {
       reason: `not installed: ${lib} is not in ${bindingFolder()} (install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12; see README "Optional engines")`,
     };
   }
+  const absent = engine === 'webgpu' ? gpuAbsentReason() : undefined;
+  if (absent) return { engine, available: false, reason: absent };
   try {
     const session = await ort.InferenceSession.create(probeModel(), { executionProviders: [engine], logSeverityLevel: 4 });
     await session.release();

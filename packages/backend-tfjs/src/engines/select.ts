@@ -107,3 +107,12 @@ export async function useEngine(engine: EngineName, options: EngineOptions = {})
   if (tf.engine().backendName === TF_BACKEND_OF[engine]) return;
   await selectEngine({ ...options, engines: [engine], allowFallback: false });
 }
+
+/**
+ * Silences TensorFlow.js's own console messages (its "install our node backend" banner on the `cpu`
+ * engine and flag notices) by setting its `PROD` flag, which in tfjs 4.22 gates only `log` / `warn`.
+ * For command-line tools that report the engine themselves; libraries embedding affnet keep them.
+ */
+export function quietTfjs(): void {
+  tf.env().set('PROD', true);
+}

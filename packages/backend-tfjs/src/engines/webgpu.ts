@@ -11,6 +11,7 @@
  * in the same process) believe they run in a browser.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gpuAbsentReason } from '@affnet/core';
 import type { EngineLoader } from './types.js';
 
 interface DawnGpu {
@@ -34,6 +35,8 @@ let adapterProbe: Promise<{ gpu: DawnGpu; adapter: DawnAdapter } | string> | und
 /** Dawn's GPU entry point and first adapter, or the reason there is none (memoised per process). */
 function findAdapter(): Promise<{ gpu: DawnGpu; adapter: DawnAdapter } | string> {
   adapterProbe ??= (async () => {
+    const absent = gpuAbsentReason();
+    if (absent) return absent;
     let create: (flags: string[]) => DawnGpu;
     try {
       ({ create } = (await import('webgpu')) as unknown as { create: (flags: string[]) => DawnGpu });

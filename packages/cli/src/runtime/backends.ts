@@ -31,7 +31,9 @@ export async function createRegistry(): Promise<BackendRegistry> {
   const failed = (name: string, priority: number, e: unknown): void =>
     registry.register(name, () => Promise.reject(new AffnetError('E_BACKEND_UNAVAILABLE', `${name}: the backend package could not be loaded: ${e instanceof Error ? e.message : String(e)}`)), priority);
   try {
-    (await import('@affnet/backend-tfjs')).register(registry, 20);
+    const tfjs = await import('@affnet/backend-tfjs');
+    tfjs.quietTfjs(); // the CLI reports the engine itself
+    tfjs.register(registry, 20);
   } catch (e) {
     failed('tfjs', 20, e);
   }
@@ -45,7 +47,9 @@ export async function createRegistry(): Promise<BackendRegistry> {
 }
 
 export async function createTrainer(): Promise<Trainer> {
-  return (await import('@affnet/backend-tfjs')).createTfjsTrainer();
+  const tfjs = await import('@affnet/backend-tfjs');
+  tfjs.quietTfjs();
+  return tfjs.createTfjsTrainer();
 }
 
 export interface RuntimeChoice {
