@@ -2,7 +2,7 @@
  * train → export → compare → evaluate → cv on tiny inputs (ResNet18 at 32 px, frozen trunk, 2
  * epochs): the commands work together and write what they say. Mechanics, not accuracy.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,27 @@ describe('affnet pipeline on tiny inputs', () => {
     io.err = '';
     expect(await runCli(['evaluate', '--bundle', bundle, '--manifest', manifest, '--labels', 'AFF=fracture,NFF=none', '--positive', 'fracture', '--out', out])).toBe(2);
     expect(io.err).toContain('class "fracture" of the manifest is not one of the bundle\'s classes (AFF, NFF)');
+  }, 120_000);
+
+  it('evaluate and cv leave a truncated image out by default and read it with --accept-truncated, saying so', async () => {
+    const { files, manifest: m } = await writeTinyImages(join(dir, 'truncated'), 8);
+    const whole = readFileSync(files[2]!);
+    writeFileSync(files[2]!, whole.subarray(0, whole.length - 16)); // IEND and the last IDAT checksum gone
+    const args = ['evaluate', '--bundle', bundle, '--manifest', m, '--engine', 'wasm', '--gallery', '0', '--json'];
+    io.out = '';
+    expect(await runCli([...args, '--out', join(dir, 'ev-strict')])).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({ images: 7, leftOut: 1, truncatedRead: 0 });
+    io.out = '';
+    expect(await runCli([...args, '--out', join(dir, 'ev-lenient'), '--accept-truncated'])).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({ images: 8, leftOut: 0, truncatedRead: 1 });
+    const warnings = JSON.parse(readFileSync(join(dir, 'ev-lenient', 'results.json'), 'utf8')).runs[0].warnings;
+    expect(warnings).toEqual([expect.stringMatching(/^img-02\.png: truncated PNG decoded \(truncated: 'accept'\)/)]);
+    io.out = '';
+    const cv = ['cv', '--manifest', m, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '1', '--batch-size', '4', '--engine', 'wasm', '--weights', 'none', '--gallery', '0', '--no-report', '--json'];
+    expect(await runCli([...cv, '--out', join(dir, 'cv-lenient'), '--accept-truncated'])).toBe(0);
+    const runs = JSON.parse(readFileSync(join(dir, 'cv-lenient', 'results.json'), 'utf8')).runs;
+    expect(runs.reduce((n: number, r: { predictions: unknown[] }) => n + r.predictions.length, 0)).toBe(8);
+    expect(runs.flatMap((r: { warnings: string[] }) => r.warnings).some((w: string) => /img-02\.png: truncated PNG/.test(w))).toBe(true);
   }, 120_000);
 
   it('cv writes results, folds and a report, and a rerun resumes every fold', async () => {

@@ -91,3 +91,25 @@ describe('affnet predict', () => {
     expect(overlayName('/a/c/x.png')).not.toBe(overlayName('/a/b/x.png'));
   });
 });
+
+describe('affnet predict --accept-truncated', () => {
+  it('refuses a PNG that ends early by default; with the flag reads it and says so in the record', async () => {
+    const bundle = await writeTinyBundle(join(dir, 'bundle-truncated'));
+    const folder = join(dir, 'truncated');
+    const { files } = await writeTinyImages(folder, 1);
+    const whole = readFileSync(files[0]!);
+    writeFileSync(files[0]!, whole.subarray(0, whole.length - 16)); // IEND and the last IDAT checksum gone
+    io.out = '';
+    expect(await runCli(['predict', folder, '--bundle', bundle, '--backend', 'tfjs', '--engine', 'cpu'])).toBe(3);
+    const refused = lines(io.out)[0]!;
+    expect(refused.error).toMatchObject({ code: 'E_IMAGE_DECODE' });
+    expect((refused.error as { message: string }).message).toMatch(/truncated/);
+    io.out = '';
+    const code = await runCli(['predict', folder, '--bundle', bundle, '--backend', 'tfjs', '--engine', 'cpu', '--accept-truncated']);
+    expect(code, io.out).toBe(0);
+    const read = lines(io.out)[0]!;
+    expect(read.error).toBeUndefined();
+    expect(read.probability).toBeGreaterThanOrEqual(0);
+    expect(read.warnings).toEqual([expect.stringMatching(/^truncated PNG decoded \(truncated: 'accept'\)/)]);
+  });
+});

@@ -5,7 +5,7 @@
  * memory. Absent runtimes are listed with the reason.
  */
 import type { Command } from 'commander';
-import { readBundle, type ImageBatch, type InferenceBackend, type Manifest, type ModelBundle } from '@affnet/core';
+import { readBundle, type ImageBatch, type InferenceBackend, type Manifest, type ModelBundle, type Radiograph } from '@affnet/core';
 import {
   buildReport,
   COMPARISON_SCHEMA,
@@ -22,7 +22,7 @@ import {
   type ComparisonResults,
 } from '@affnet/eval';
 import { CliError } from '../errors.js';
-import { addManifestOptions, readManifestOption, type ManifestOptions } from '../options/manifest.js';
+import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseIntOption, parseList } from '../options/parse.js';
 import { emit, progress } from '../output.js';
 import { BACKEND_NAMES, createRegistry, PRECISIONS } from '../runtime/backends.js';
@@ -44,10 +44,10 @@ export interface CompareFlags extends ManifestOptions {
 }
 
 /** The first `count` readable images of the manifest for the comparison, the next ones for int8 calibration. */
-async function images(bundle: ModelBundle, manifest: Manifest, count: number, calibration: number) {
+async function images(bundle: ModelBundle, manifest: Manifest, count: number, calibration: number, read: (path: string) => Promise<Radiograph>) {
   const spec = bundle.manifest.preprocessing;
   const subset = { ...manifest, items: manifest.items.slice(0, count + calibration) };
-  const set = (await prepareImages(subset, [spec])).get(specKey(spec))!;
+  const set = (await prepareImages(subset, [spec], { read })).get(specKey(spec))!;
   const ok = set.images.filter((x) => x !== undefined);
   const test = ok.slice(0, count);
   const calib = ok.length > count ? ok.slice(count) : test;
@@ -62,7 +62,7 @@ export async function runCompare(f: CompareFlags): Promise<{ file: string; resul
   const calibrationCount = parseIntOption('--calibration-images', f.calibrationImages, 1, 1000)!;
   const bundle = await readBundle(f.bundle);
   const manifest = await readManifestOption(f);
-  const { test, calib, separateCalibration } = await images(bundle, manifest, count, calibrationCount);
+  const { test, calib, separateCalibration } = await images(bundle, manifest, count, calibrationCount, radiographReader(f));
   const N = bundle.manifest.inputSize;
   const calibration: ImageBatch[] = [];
   for (let i = 0; i < calib.length; i += 8) calibration.push(stack(calib.slice(i, i + 8), N));

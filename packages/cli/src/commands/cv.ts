@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { listArchitectures, type Architecture, type PathwayName } from '@affnet/core';
 import { buildReport, runCrossValidation, writeReport, type CvEvent, type CvOutcome } from '@affnet/eval';
 import { CliError } from '../errors.js';
-import { addManifestOptions, readManifestOption, type ManifestOptions } from '../options/manifest.js';
+import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseIntOption, parseList, parseNumberOption } from '../options/parse.js';
 import { addTrainingOptions, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress, type Progress } from '../output.js';
@@ -104,6 +104,7 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
       backend: runtime.backend,
       loadOptions: runtime.loadOptions,
       ...(f.featureCache ? { featureCacheDir: f.featureCache } : {}),
+      ...(f.acceptTruncated ? { read: radiographReader(f) } : {}),
       ...(training.mode === 'frozen-trunk' && runtime.name !== 'tfjs' ? { trunk: { backend: runtime.backend, loadOptions: runtime.loadOptions } } : {}),
       backendOptions: engineOptions(f.engine),
       initialWeights: (a, n) => startingWeights(f.weights, a, { pathway: 'automated', inputSize: n, normalisation }, [...manifest.labels], manifest.positive, seed),

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildReport, evaluateBundle, writeJsonAtomic, writeReport } from '@affnet/eval';
-import { addManifestOptions, readManifestOption, type ManifestOptions } from '../options/manifest.js';
+import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseIntOption } from '../options/parse.js';
 import { emit, progress } from '../output.js';
 import { loadBundleOn, runtimeLabel } from '../runtime/backends.js';
@@ -40,7 +40,7 @@ export function registerEvaluate(program: Command): void {
     const bar = progress('evaluate', manifest.items.length);
     let results;
     try {
-      results = await evaluateBundle(model, manifest, { manifestName: f.manifest, outDir: f.out, gallery, onProgress: () => bar.tick(), tool: 'affnet evaluate' });
+      results = await evaluateBundle(model, manifest, { manifestName: f.manifest, outDir: f.out, gallery, onProgress: () => bar.tick(), tool: 'affnet evaluate', read: radiographReader(f) });
     } finally {
       bar.stop();
       await model.dispose();
@@ -50,14 +50,16 @@ export function registerEvaluate(program: Command): void {
     const doc = await buildReport({ experiment: results, experimentDir: f.out, title: `Evaluation of ${f.bundle}` });
     const written = writeReport(doc, join(f.out, 'report.html'));
     const run = results.runs[0]!;
+    const leftOut = run.warnings.filter((w) => w.includes(': left out: ')).length;
+    const truncated = run.warnings.length - leftOut;
     const correct = run.predictions.filter((p) => (p.probability >= run.threshold ? 1 : 0) === p.truth).length;
     emit(
-      { results: resultsFile, report: written.html, runtime: runtimeLabel(model.runtime), images: run.predictions.length, leftOut: run.warnings.length, accuracy: correct / Math.max(1, run.predictions.length) },
+      { results: resultsFile, report: written.html, runtime: runtimeLabel(model.runtime), images: run.predictions.length, leftOut, truncatedRead: truncated, accuracy: correct / Math.max(1, run.predictions.length) },
       f,
       () =>
         [
           `runtime: ${runtimeLabel(model.runtime)}`,
-          `images: ${run.predictions.length} evaluated, ${run.warnings.length} left out (unreadable)`,
+          `images: ${run.predictions.length} evaluated${truncated ? ` (${truncated} from truncated files, --accept-truncated)` : ''}, ${leftOut} left out (unreadable)`,
           `accuracy: ${(correct / Math.max(1, run.predictions.length)).toFixed(3)}`,
           `results: ${resultsFile}`,
           `report: ${written.html}`,

@@ -13,7 +13,7 @@ import { camOverlayPng, camsOf, decidedClass } from '@affnet/eval';
 import { collectFiles } from '../batch/collect-files.js';
 import { openJsonlLog, type JsonlLog } from '../batch/jsonl-log.js';
 import { CliError } from '../errors.js';
-import { readManifestOption } from '../options/manifest.js';
+import { readManifestOption, TRUNCATED_HELP } from '../options/manifest.js';
 import { parseIntOption } from '../options/parse.js';
 import { emitLine, progress } from '../output.js';
 import { loadBundleOn, runtimeLabel } from '../runtime/backends.js';
@@ -27,6 +27,7 @@ interface PredictOptions {
   cam?: string;
   clicks?: string;
   batch: string;
+  acceptTruncated?: boolean;
   json?: boolean;
 }
 
@@ -52,6 +53,7 @@ export function registerPredict(program: Command): void {
     .option('--cam <dir>', 'write CAM overlays (PNG) into DIR')
     .option('--clicks <manifest>', 'intervention pathway: manifest with the fracture/axis clicks (fx, fy, ax, ay) per image')
     .option('--batch <n>', 'images per forward pass', '8')
+    .option('--accept-truncated', TRUNCATED_HELP)
     .option('--json', 'JSON lines on stdout (always JSON lines; kept for symmetry with other commands)')
     .addHelpText('after', '\nExit codes: 0 all predicted, 3 some images failed (see their error records), 2 bad options or bundle.')
     .action(async (inputs: string[], opts: PredictOptions) => {
@@ -84,7 +86,7 @@ export function registerPredict(program: Command): void {
           const ready: Array<{ file: string; radiograph: Radiograph; pre: Preprocessed }> = [];
           for (const file of chunk) {
             try {
-              const radiograph = await readRadiograph(file);
+              const radiograph = await readRadiograph(file, opts.acceptTruncated ? { truncated: 'accept' } : {});
               const c = clicks.get(resolve(file));
               if (spec.pathway === 'intervention' && !c) {
                 throw new AffnetError('E_OPTION_INVALID', `the bundle uses the intervention pathway, which needs the fracture and axis clicks; give them with --clicks MANIFEST`, { file });
@@ -116,6 +118,9 @@ export function registerPredict(program: Command): void {
           for (let k = 0; k < ready.length; k++) {
             const r = ready[k]!;
             const record: Record<string, unknown> & { file: string } = { file: r.file, label: m.labels[classes[k]!], probability: probs[k], positiveLabel: m.positiveLabel, runtime };
+            // An image read from a truncated file (--accept-truncated) says so in its record.
+            const truncated = (r.radiograph.meta.pipeline ?? []).filter((step) => step.startsWith('truncated '));
+            if (truncated.length > 0) record.warnings = truncated;
             if (opts.cam) {
               const png = join(opts.cam, overlayName(r.file));
               writeFileSync(png, await camOverlayPng(r.radiograph, cams[k]!, r.pre.transform, N));

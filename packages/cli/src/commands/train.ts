@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AffnetError, buildNetwork, createBundleManifest, initWeights, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
 import { createDiskFeatureCache, labelledImages, pathwaySpec, prepareImages, specKey, type PreparedImage } from '@affnet/eval';
-import { addManifestOptions, readManifestOption, type ManifestOptions } from '../options/manifest.js';
+import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../options/parse.js';
 import { addTrainingOptions, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress } from '../output.js';
@@ -53,9 +53,11 @@ export function registerTrain(program: Command): void {
     const settings = trainingSettings(f);
 
     const prep = progress('read images', manifest.items.length);
-    const set = (await prepareImages(manifest, [spec], { onProgress: () => prep.tick() })).get(specKey(spec))!;
+    const read = radiographReader(f);
+    const set = (await prepareImages(manifest, [spec], { onProgress: () => prep.tick(), read })).get(specKey(spec))!;
     prep.stop();
     for (const failure of set.failures) process.stderr.write(`train: left out ${failure.id}: ${failure.reason}\n`);
+    for (const n of set.notes) process.stderr.write(`train: ${n.id}: ${n.note}\n`);
     const foldOf = fraction > 0 ? patientHoldout(manifest, { fraction, seed }).foldOf : manifest.items.map(() => -1);
     const pick = (test: boolean): PreparedImage[] => set.images.filter((img): img is PreparedImage => img !== undefined && (foldOf[img.index] === 0) === test);
     const train = pick(false);
@@ -91,8 +93,8 @@ export function registerTrain(program: Command): void {
         labels: [...manifest.labels],
         positiveLabel: manifest.positive,
         pathway,
-        train: labelledImages(train, manifest, spec),
-        ...(validation.length > 0 ? { validation: labelledImages(validation, manifest, spec) } : {}),
+        train: labelledImages(train, manifest, spec, { read }),
+        ...(validation.length > 0 ? { validation: labelledImages(validation, manifest, spec, { read }) } : {}),
         ...settings,
         ...(patience !== undefined ? { earlyStopping: { patience, restoreBest: true } } : {}),
         ...(checkpointDir ? { checkpointDir } : {}),

@@ -4,7 +4,7 @@
  * `--path-column image --label-column fractured --labels 1=fracture,0=no_fracture --positive fracture`).
  */
 import type { Command } from 'commander';
-import { AffnetError, choiceError, loadManifest, MANIFEST_PRESETS, type Manifest, type ManifestMapping } from '@affnet/core';
+import { AffnetError, choiceError, loadManifest, MANIFEST_PRESETS, readRadiograph, type Manifest, type ManifestMapping, type Radiograph } from '@affnet/core';
 
 export interface ManifestOptions {
   manifest: string;
@@ -15,6 +15,7 @@ export interface ManifestOptions {
   labels?: string;
   positive?: string;
   imageDir?: string;
+  acceptTruncated?: boolean;
 }
 
 export function addManifestOptions(cmd: Command, required = true): Command {
@@ -25,7 +26,16 @@ export function addManifestOptions(cmd: Command, required = true): Command {
     .option('--patient-column <name>', 'column holding the patient id')
     .option('--labels <list>', 'classes: "AFF,NFF" or value=class pairs "1=fracture,0=no_fracture"')
     .option('--positive <class>', 'the positive class')
-    .option('--image-dir <dir>', 'folder relative image paths resolve against');
+    .option('--image-dir <dir>', 'folder relative image paths resolve against')
+    .option('--accept-truncated', TRUNCATED_HELP);
+}
+
+export const TRUNCATED_HELP =
+  'read JPEG/PNG files that end early (the part after the break is decoder fill, noted in the image\'s pipeline notes); default: refuse them as unreadable';
+
+/** How the command reads a radiograph: core `readRadiograph`, accepting truncated rasters when asked. */
+export function radiographReader(o: { acceptTruncated?: boolean }): (path: string) => Promise<Radiograph> {
+  return o.acceptTruncated ? (p) => readRadiograph(p, { truncated: 'accept' }) : (p) => readRadiograph(p);
 }
 
 /** Parse "a,b" or "1=x,0=y" into the mapping's `labels`. */

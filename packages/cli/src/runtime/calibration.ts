@@ -4,13 +4,13 @@
  */
 import { AffnetError, type ImageBatch, type ModelBundle } from '@affnet/core';
 import { prepareImages, specKey, stack } from '@affnet/eval';
-import { readManifestOption, type ManifestOptions } from '../options/manifest.js';
+import { radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 
 export async function calibrationBatches(bundle: ModelBundle, manifestOptions: ManifestOptions, count: number, batchSize = 8): Promise<ImageBatch[]> {
   const manifest = await readManifestOption(manifestOptions);
   const spec = bundle.manifest.preprocessing;
   const subset = { ...manifest, items: manifest.items.slice(0, count) };
-  const set = (await prepareImages(subset, [spec])).get(specKey(spec))!;
+  const set = (await prepareImages(subset, [spec], { read: radiographReader(manifestOptions) })).get(specKey(spec))!;
   const images = set.images.filter((x) => x !== undefined);
   if (images.length === 0) {
     throw new AffnetError('E_MANIFEST_INVALID', `no calibration image could be read (${set.failures[0]?.reason ?? 'empty manifest'})`, { file: manifestOptions.manifest });

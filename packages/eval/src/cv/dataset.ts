@@ -39,6 +39,8 @@ export interface PreparedSet {
   /** Per manifest item; undefined where it failed. */
   images: Array<PreparedImage | undefined>;
   failures: Array<{ index: number; id: string; reason: string }>;
+  /** Images that were read but with a caveat (a truncated file accepted), for the results' warnings. */
+  notes: Array<{ index: number; id: string; note: string }>;
 }
 
 export interface PrepareOptions {
@@ -65,7 +67,7 @@ export function specKey(spec: Pick<PreprocessingSpec, 'pathway' | 'inputSize'>):
 export async function prepareImages(manifest: Manifest, specs: readonly PreprocessingSpec[], options: PrepareOptions = {}): Promise<Map<string, PreparedSet>> {
   const read = options.read ?? ((p: string) => readRadiograph(p));
   const targets = manifestTargets(manifest);
-  const sets = new Map<string, PreparedSet>(specs.map((spec) => [specKey(spec), { pathway: spec.pathway, spec, images: [], failures: [] }]));
+  const sets = new Map<string, PreparedSet>(specs.map((spec) => [specKey(spec), { pathway: spec.pathway, spec, images: [], failures: [], notes: [] }]));
   const items = manifest.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
@@ -84,6 +86,7 @@ export async function prepareImages(manifest: Manifest, specs: readonly Preproce
       }
       try {
         const p = preprocess(radiograph, set.spec, item.clicks ? { clicks: item.clicks } : {});
+        for (const step of radiograph.meta.pipeline ?? []) if (step.startsWith('truncated ')) set.notes.push({ index: i, id: item.pathAsWritten, note: step });
         set.images.push({
           index: i,
           id: item.pathAsWritten,

@@ -252,7 +252,10 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
             durationMs: Date.now() - started,
             camCases: evaluation.camCases,
             ...(evaluation.camQuality ? { camQuality: evaluation.camQuality } : {}),
-            warnings: [...fold.train, ...fold.test].filter((i) => !set.images[i]).map((i) => `${set.failures.find((f) => f.index === i)?.id ?? i}: left out: ${set.failures.find((f) => f.index === i)?.reason ?? 'unreadable'}`),
+            warnings: [
+            ...[...fold.train, ...fold.test].filter((i) => !set.images[i]).map((i) => `${set.failures.find((f) => f.index === i)?.id ?? i}: left out: ${set.failures.find((f) => f.index === i)?.reason ?? 'unreadable'}`),
+            ...set.notes.filter((n) => fold.test.includes(n.index) || fold.train.includes(n.index)).map((n) => `${n.id}: ${n.note}`),
+          ],
           };
           if (o.keepBundles === true || (Array.isArray(o.keepBundles) && o.keepBundles.includes(key))) {
             await writeBundle(store.bundleDir(key), result.bundle);

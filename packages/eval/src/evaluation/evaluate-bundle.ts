@@ -82,7 +82,7 @@ export async function evaluateBundle(model: LoadedModel, manifest: Manifest, opt
         runtime: { backend: model.runtime.backend, engine: model.runtime.engine },
         durationMs: Date.now() - started,
         camCases: ev.camCases,
-        warnings: set.failures.map((f) => `${f.id}: left out: ${f.reason}`),
+        warnings: [...set.failures.map((f) => `${f.id}: left out: ${f.reason}`), ...set.notes.map((n) => `${n.id}: ${n.note}`)],
       },
     ],
   };
