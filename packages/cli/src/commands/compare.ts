@@ -55,6 +55,15 @@ async function images(bundle: ModelBundle, manifest: Manifest, count: number, ca
   return { test, calib, separateCalibration: ok.length > count };
 }
 
+/** One line per runtime for the text output; a runtime stopped by its time budget lacks some figures. */
+export function summaryLines(results: ComparisonResults): string[] {
+  return results.runtimes.map((r) =>
+    r.available
+      ? `${r.id.padEnd(28)} agreement ${((r.labelAgreement ?? 0) * 100).toFixed(1)}%  max|Δp| ${(r.maxAbsDeltaProbability ?? 0).toExponential(1)}  p50 ${r.latencyMs ? `${r.latencyMs.p50.toFixed(1)} ms` : '—'}  ${r.throughput ? `${r.throughput.imagesPerSecond.toFixed(1)} img/s` : 'throughput not measured (time budget)'}`
+      : `${r.id.padEnd(28)} absent: ${r.reason}`,
+  );
+}
+
 export async function runCompare(f: CompareFlags): Promise<{ file: string; results: ComparisonResults; report?: string }> {
   const backends = parseList('--runtimes', f.runtimes, BACKEND_NAMES);
   const precisions = parseList('--precisions', f.precisions, PRECISIONS);
@@ -138,11 +147,7 @@ export function registerCompare(program: Command): void {
     const { file, results, report } = await runCompare(f);
     emit({ file, report, reference: results.reference, runtimes: results.runtimes }, f, () =>
       [
-        ...results.runtimes.map((r) =>
-          r.available
-            ? `${r.id.padEnd(28)} agreement ${((r.labelAgreement ?? 0) * 100).toFixed(1)}%  max|Δp| ${(r.maxAbsDeltaProbability ?? 0).toExponential(1)}  p50 ${r.latencyMs!.p50.toFixed(1)} ms  ${r.throughput!.imagesPerSecond.toFixed(1)} img/s`
-            : `${r.id.padEnd(28)} absent: ${r.reason}`,
-        ),
+        ...summaryLines(results),
         `results: ${file}`,
         report ? `report: ${report}` : '',
       ].filter(Boolean).join('\n'),
