@@ -64,6 +64,8 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
     const results = JSON.parse(readFileSync(summary.results, 'utf8'));
     expect(results.dataset).toMatchObject({ images: 40, patients: 40, patientIdsKnown: false, labels: ['fracture', 'no_fracture'], positiveLabel: 'fracture' });
     expect(results.config.initialisation[0]).toMatch(/^vgg19: ImageNet \(16 layers from vgg19-imagenet-notop/);
+    // The trunk ran on ONNX Runtime (--runtime auto), once per image for both folds.
+    expect(results.config.trunkFeatures).toBe('onnx/cpu, shared across folds');
     const predictions = results.runs.flatMap((r: { predictions: unknown[] }) => r.predictions) as { probability: number; truth: number }[];
     // The truncated JPEG is refused (decodeRaster's default) and recorded, not silently decoded.
     expect(predictions).toHaveLength(39);
@@ -115,5 +117,12 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
     expect(summary.accuracy).toBeGreaterThanOrEqual(0);
     expect(summary.accuracy).toBeLessThanOrEqual(1);
     expect(readFileSync(join(evalOut, 'report.html'), 'utf8')).toMatch(/AUC/);
+
+    // Asked for, the truncated JPEG is read, and the results say it was.
+    out = '';
+    expect(await runCli(['evaluate', '--bundle', bundle, ...manifest, '--out', join(work, 'evaluate-lenient'), '--gallery', '0', '--accept-truncated', '--json'])).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ images: 40, leftOut: 0, truncatedRead: 1 });
+    const warnings = JSON.parse(readFileSync(join(work, 'evaluate-lenient', 'results.json'), 'utf8')).runs[0].warnings;
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^${TRUNCATED}: truncated JPEG decoded \\(truncated: 'accept'\\)`))]);
   }, 180_000);
 });
