@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AffnetError, buildNetwork, createBundleManifest, initWeights, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
+import { AffnetError, initialBundle, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
 import { createDiskFeatureCache, labelledImages, pathwaySpec, prepareImages, specKey, type PreparedImage } from '@affnet/eval';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../options/parse.js';
@@ -71,10 +71,7 @@ export function registerTrain(program: Command): void {
     if (runtime?.note) process.stderr.write(`${runtime.note}\n`);
     if (runtime && runtime.name !== 'tfjs') {
       // The trunk runtime needs the starting weights as a bundle: for random weights, the trainer's seeded ones.
-      startBundle ??= {
-        manifest: createBundleManifest({ architecture, inputSize, labels: [...manifest.labels], positiveLabel: manifest.positive, pathway, tool: 'affnet train', initialisation: `random (seed ${seed})`, seed }),
-        weights: initWeights(buildNetwork(architecture, { inputSize, numClasses: manifest.labels.length }), seed),
-      };
+      startBundle ??= initialBundle({ architecture, inputSize, labels: [...manifest.labels], positiveLabel: manifest.positive, pathway, tool: 'affnet train', seed });
       startBundle = { ...startBundle, manifest: { ...startBundle.manifest, preprocessing: { ...spec } } };
       trunk = await runtime.backend.load(startBundle, runtime.loadOptions);
     }

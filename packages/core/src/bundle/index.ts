@@ -4,3 +4,4 @@ export * from './safetensors.js';
 export * from './manifest.js';
 export * from './io.js';
 export * from './init.js';
+export * from './random.js';

@@ -12,10 +12,8 @@
  */
 import { rmSync } from 'node:fs';
 import {
-  buildNetwork,
-  createBundleManifest,
   createFeatureCache,
-  initWeights,
+  initialBundle,
   patientKFold,
   writeBundle,
   type LoadedModel,
@@ -161,9 +159,8 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
     initialisation[architecture] = init?.description ?? `random (seeded ${seed})`;
     if (!init && frozen && o.trunk) {
       // The trunk backend needs the starting weights as a bundle: the trainer's seeded initialisation.
-      const graph = buildNetwork(architecture, { inputSize: N, numClasses: manifest.labels.length });
-      const manifestOut = createBundleManifest({ architecture, inputSize: N, labels: [...manifest.labels], positiveLabel: manifest.positive, tool: o.tool ?? 'affnet', initialisation: initialisation[architecture]!, seed });
-      init = { bundle: { manifest: manifestOut, weights: initWeights(graph, seed) }, description: initialisation[architecture]! };
+      const bundle = initialBundle({ architecture, inputSize: N, labels: [...manifest.labels], positiveLabel: manifest.positive, tool: o.tool ?? 'affnet', initialisation: initialisation[architecture]!, seed });
+      init = { bundle, description: initialisation[architecture]! };
     }
     for (const pathway of o.pathways) {
       const spec = pathwaySpec(pathway, N, o.cropFraction, o.normalisation);
