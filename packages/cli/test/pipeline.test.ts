@@ -142,6 +142,15 @@ describe('affnet pipeline on tiny inputs', () => {
     expect(model.provenance.training).toMatchObject({ mode: 'frozen-trunk', trunk: 'onnx/cpu', standardiseFeatures: true });
   }, 120_000);
 
+  it('frozen-trunk-only flags are refused in other modes, not ignored', async () => {
+    const full = tiny.map((a) => (a === 'frozen-trunk' ? 'full' : a));
+    expect(await runCli(['train', '--manifest', manifest, '--out', join(dir, 'never'), ...full, '--feature-cache', join(dir, 'fc'), '--runtime', 'onnx'])).toBe(2);
+    expect(io.err).toContain('--feature-cache, --runtime: only for --mode frozen-trunk (mode is full)');
+    io.err = '';
+    expect(await runCli(['cv', '--manifest', manifest, '--out', join(dir, 'never-cv'), '--architectures', 'resnet18', '--input-size', '32', '--mode', 'full', '--standardise-features'])).toBe(2);
+    expect(io.err).toContain('--standardise-features: only for --mode frozen-trunk (mode is full)');
+  });
+
   it('--runtime takes auto, tfjs, onnx or onnx:ENGINE only', async () => {
     expect(await runCli(['train', '--manifest', manifest, '--out', join(dir, 'never'), ...tiny, '--runtime', 'torch'])).toBe(2);
     expect(io.err).toContain('--runtime: expected auto, tfjs, onnx or onnx:ENGINE');

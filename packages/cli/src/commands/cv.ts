@@ -9,7 +9,7 @@ import { buildReport, runCrossValidation, writeReport, type CvEvent, type CvOutc
 import { CliError } from '../errors.js';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseIntOption, parseList, parseNumberOption } from '../options/parse.js';
-import { addTrainingOptions, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
+import { addTrainingOptions, checkFrozenTrunkFlags, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress, type Progress } from '../output.js';
 import { createRegistry, createTrainer } from '../runtime/backends.js';
 import { inferenceRuntime } from '../runtime/inference.js';
@@ -81,10 +81,11 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
   const normalisation = normalisationOption(f);
   const camImages = parseIntOption('--cam-images', f.camImages, 0, 1000)!;
   const steps = parseIntOption('--deletion-steps', f.deletionSteps, 2, 1000)!;
+  const training = trainingSettings(f);
+  checkFrozenTrunkFlags(f, training.mode, true);
   const registry = await createRegistry();
   const runtime = await inferenceRuntime(registry, f.runtime, f.engine);
   if (runtime.note) process.stderr.write(`${runtime.note}\n`);
-  const training = trainingSettings(f);
   const bar = cvProgress();
   let outcome: CvOutcome;
   try {

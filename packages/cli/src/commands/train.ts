@@ -9,7 +9,7 @@ import { AffnetError, initialBundle, listArchitectures, patientHoldout, writeBun
 import { createDiskFeatureCache, labelledImages, pathwaySpec, prepareImages, specKey, type PreparedImage } from '@affnet/eval';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../options/parse.js';
-import { addTrainingOptions, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
+import { addTrainingOptions, checkFrozenTrunkFlags, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress } from '../output.js';
 import { createRegistry, createTrainer } from '../runtime/backends.js';
 import { inferenceRuntime } from '../runtime/inference.js';
@@ -51,6 +51,7 @@ export function registerTrain(program: Command): void {
     if (patience !== undefined && fraction === 0) throw new AffnetError('E_OPTION_INVALID', '--early-stopping needs validation data: give --validation-fraction > 0');
     const spec = pathwaySpec(pathway, inputSize, parseNumberOption('--crop-fraction', f.cropFraction, 0.05, 1), normalisationOption(f));
     const settings = trainingSettings(f);
+    checkFrozenTrunkFlags(f, settings.mode, false);
 
     const prep = progress('read images', manifest.items.length);
     const read = radiographReader(f);

@@ -1,6 +1,6 @@
 /** Training options shared by `train` and `cv` (unset values fall back to the reference study's presets). */
 import type { Command } from 'commander';
-import { NORMALISATIONS, OPTIMIZER_NAMES, TRAIN_MODES, type NormalisationName } from '@affnet/core';
+import { AffnetError, NORMALISATIONS, OPTIMIZER_NAMES, TRAIN_MODES, type NormalisationName } from '@affnet/core';
 import type { TrainingSettings } from '@affnet/eval';
 import { parseChoice, parseIntOption, parseNumberOption } from './parse.js';
 
@@ -64,6 +64,20 @@ export function trainingSettings(f: TrainingFlags): TrainingSettings {
     ...(f.standardiseFeatures ? { standardiseFeatures: true } : {}),
     ...(l2 ? { l2 } : {}),
   };
+}
+
+/**
+ * Flags that only act on frozen-trunk training are refused in the other modes rather than ignored
+ * (`--runtime` also chooses `cv`'s held-out runtime, where it always counts: `runtimeUsedOtherwise`).
+ */
+export function checkFrozenTrunkFlags(f: TrainingFlags, mode: string, runtimeUsedOtherwise: boolean): void {
+  if (mode === 'frozen-trunk') return;
+  const given = [
+    ...(f.featureCache ? ['--feature-cache'] : []),
+    ...(f.standardiseFeatures ? ['--standardise-features'] : []),
+    ...(!runtimeUsedOtherwise && f.runtime !== 'auto' ? ['--runtime'] : []),
+  ];
+  if (given.length > 0) throw new AffnetError('E_OPTION_INVALID', `${given.join(', ')}: only for --mode frozen-trunk (mode is ${mode})`);
 }
 
 export function normalisationOption(f: TrainingFlags): NormalisationName {
