@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import {
   AffnetError,
   bundleGraph,
+  checkBatch,
+  checkLoadOptions,
+  checkOutputFinite,
   readBundle,
+  type BackendCapabilities,
   type BackendRegistry,
   type ForwardResult,
   type ImageBatch,
@@ -18,7 +22,7 @@ import {
   type ModelBundle,
   type RuntimeInfo,
 } from '@affnet/core';
-import { probeEngines, selectEngine, useEngine, type EngineName } from './engines/index.js';
+import { ENGINE_NAMES, probeEngines, selectEngine, useEngine, type EngineName } from './engines/index.js';
 import { buildTfModel, type TfNetwork } from './model/index.js';
 
 export interface TfjsLoadOptions extends LoadOptions {
@@ -26,22 +30,12 @@ export interface TfjsLoadOptions extends LoadOptions {
   maxBatch?: number;
 }
 
-/** Checks a batch against the network input; values must be finite (a NaN would give a silently wrong probability). */
-export function checkBatch(batch: ImageBatch, inputSize: number, where: string): void {
-  const [n, h, w, c] = batch.shape;
-  if (!(n >= 1) || h !== inputSize || w !== inputSize || c !== 3) {
-    throw new AffnetError('E_OPTION_INVALID', `${where}: batch shape [${batch.shape.join(', ')}] does not fit the model input [n, ${inputSize}, ${inputSize}, 3]`);
-  }
-  if (batch.data.length !== n * h * w * c) {
-    throw new AffnetError('E_OPTION_INVALID', `${where}: batch has ${batch.data.length} values, its shape [${batch.shape.join(', ')}] needs ${n * h * w * c}`);
-  }
-  for (let i = 0; i < batch.data.length; i++) {
-    if (!Number.isFinite(batch.data[i]!)) {
-      const image = Math.floor(i / (h * w * c));
-      throw new AffnetError('E_OPTION_INVALID', `${where}: image ${image} of the batch holds a non-finite value (NaN or ±Infinity) at index ${i}`);
-    }
-  }
-}
+/** What the tfjs backend can do (core's contract): fp32 only, with the feature map for CAM. */
+export const TFJS_CAPABILITIES: BackendCapabilities = {
+  precisions: ['fp32'],
+  features: true,
+  engines: ENGINE_NAMES,
+};
 
 class TfjsModel implements LoadedModel {
   private disposed = false;
@@ -61,7 +55,7 @@ class TfjsModel implements LoadedModel {
   async forward(batch: ImageBatch, options: { features?: boolean } = {}): Promise<ForwardResult> {
     if (this.disposed) throw new AffnetError('E_OPTION_INVALID', `${this.where}: forward() after dispose()`);
     const size = this.bundle.manifest.inputSize;
-    checkBatch(batch, size, this.where);
+    checkBatch(batch, { inputSize: size, where: this.where, ...(this.bundle.path ? { file: this.bundle.path } : {}) });
     await useEngine(this.engine); // tfjs has one current engine per process; another model may have switched it
     const [n] = batch.shape;
     const per = size * size * 3;
@@ -88,10 +82,7 @@ class TfjsModel implements LoadedModel {
         tf.dispose(outs);
       }
     }
-    const bad = probabilities.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) {
-      throw new AffnetError('E_RUNTIME', `${this.where}: engine ${this.engine} gave a non-finite probability for image ${Math.floor(bad / k)}`);
-    }
+    checkOutputFinite(probabilities, 'probability', `${this.where} on engine ${this.engine}`, this.bundle.path);
     return { probabilities, numClasses: k, ...(features && { features }) };
   }
 
@@ -108,6 +99,7 @@ class TfjsModel implements LoadedModel {
  *   (unknown engine), E_BACKEND_UNAVAILABLE (asked engine absent and no fallback)
  */
 export async function loadTfjsModel(source: ModelBundle | string, options: TfjsLoadOptions = {}): Promise<LoadedModel> {
+  checkLoadOptions('tfjs', TFJS_CAPABILITIES, options);
   const bundle = typeof source === 'string' ? await readBundle(source) : source;
   const maxBatch = options.maxBatch ?? 16;
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new AffnetError('E_OPTION_INVALID', `maxBatch: expected a positive integer, got ${maxBatch}`);
@@ -124,12 +116,21 @@ export async function loadTfjsModel(source: ModelBundle | string, options: TfjsL
 export function createTfjsBackend(): InferenceBackend {
   return {
     name: 'tfjs',
+    capabilities: TFJS_CAPABILITIES,
     engines: () => probeEngines(),
     load: (bundle, options) => loadTfjsModel(bundle, options),
   };
 }
 
-/** Adds the tfjs backend to a registry (no side effect on import). @defaultValue priority 10 */
-export function register(registry: BackendRegistry, priority = 10): void {
-  registry.register('tfjs', async () => createTfjsBackend(), priority);
+export interface RegisterOptions {
+  /** Priority of 'tfjs' in the registry (`auto` tries higher first). @defaultValue 20 */
+  priority?: number;
+}
+
+/**
+ * Adds the tfjs backend to a registry (no side effect on import). Every backend package exports a
+ * `register(registry, options)` of this shape. `auto` may choose tfjs, on its best available engine.
+ */
+export function register(registry: BackendRegistry, options: RegisterOptions = {}): void {
+  registry.register('tfjs', async () => createTfjsBackend(), { priority: options.priority ?? 20, capabilities: TFJS_CAPABILITIES, auto: {} });
 }

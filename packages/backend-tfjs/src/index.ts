@@ -4,5 +4,4 @@ export * from './weights/index.js';
 export * from './engines/index.js';
 export * from './kernels/index.js';
 export * from './train/index.js';
-export { createTfjsBackend, loadTfjsModel, register, checkBatch, type TfjsLoadOptions } from './backend.js';
-export { predictWithCam, type CamOptions, type CamPrediction } from './predict-with-cam.js';
+export { createTfjsBackend, loadTfjsModel, register, TFJS_CAPABILITIES, type RegisterOptions, type TfjsLoadOptions } from './backend.js';

@@ -5,17 +5,19 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildNetwork,
+  classActivationMaps,
   createBackendRegistry,
   createBundleManifest,
   initWeights,
   isAffnetError,
   mapMeans,
+  predictImages,
   writeBundle,
   type ImageBatch,
   type LoadedModel,
   type ModelBundle,
 } from '@affnet/core';
-import { createTfjsBackend, loadTfjsModel, predictWithCam, register } from '../src/index.js';
+import { createTfjsBackend, loadTfjsModel, register } from '../src/index.js';
 
 function bundleOf(arch: 'resnet18' | 'resnet50', size: number, seed: number): ModelBundle {
   return {
@@ -61,38 +63,35 @@ describe('tfjs inference backend', () => {
     }
   });
 
-  it('CAM: the spatial mean of each map plus the dense bias is the class logit (exact decomposition)', async () => {
+  it('CAM (core predictImages on this runtime): the spatial mean of each 2×2 map plus the dense bias is the class logit', async () => {
     const batch = batchOf(3, 64, 2);
-    const out = await predictWithCam(model, batch, { classIndex: 'positive' });
-    expect(out.classIndex).toEqual([0, 0, 0]); // AFF is label 0
-    expect(out.cam.shape).toEqual([3, 2, 2]);
-    expect(out.camInput!.shape).toEqual([3, 64, 64]);
-    const means = mapMeans(out.cam);
-    const otherMeans = mapMeans((await predictWithCam(model, batch, { classIndex: 1, upsample: false })).cam);
+    const out = await model.forward(batch, { features: true });
+    const cam0 = classActivationMaps(bundle, out, [0, 0, 0]);
+    const cam1 = classActivationMaps(bundle, out, [1, 1, 1]);
+    expect(cam0[0]!.shape).toEqual([1, 2, 2]);
     const bias = bundle.weights.get('predictions/bias')!.data;
     for (let i = 0; i < 3; i++) {
-      const l0 = means[i]! + bias[0]!;
-      const l1 = otherMeans[i]! + bias[1]!;
-      const p0 = 1 / (1 + Math.exp(l1 - l0));
-      expect(p0).toBeCloseTo(out.probabilities[2 * i]!, 4);
+      const l0 = mapMeans(cam0[i]!)[0]! + bias[0]!;
+      const l1 = mapMeans(cam1[i]!)[0]! + bias[1]!;
+      expect(1 / (1 + Math.exp(l1 - l0))).toBeCloseTo(out.probabilities[2 * i]!, 4);
     }
-    // Onto an original of 128×96 that the pathway scaled by ½ into the input: the map's value at an
-    // original pixel is the upsampled map's value at half its coordinates.
-    const mapped = await predictWithCam(model, batch, { classIndex: 'positive', originals: [0, 1, 2].map(() => ({ transform: [0.5, 0, -0.25, 0, 0.5, -0.25] as const, width: 128, height: 96 })) });
-    expect(mapped.camOriginal).toHaveLength(3);
-    expect(mapped.camOriginal![0]).toHaveLength(128 * 96);
-    expect(mapped.camOriginal![1]![0]).toBeCloseTo(out.cam.data[4]!, 5); // top-left original pixel → top-left feature cell
-    const predicted = await predictWithCam(model, batch);
-    expect(predicted.classIndex).toEqual([0, 1, 2].map((i) => (out.probabilities[2 * i]! >= out.probabilities[2 * i + 1]! ? 0 : 1)));
+    // The runtime-neutral step gives the decided class's map and the same probabilities.
+    const per = 64 * 64 * 3;
+    const predicted = await predictImages(model, [0, 1, 2].map((i) => ({ data: batch.data.subarray(i * per, (i + 1) * per) })), { cam: true });
+    for (let i = 0; i < 3; i++) {
+      expect(predicted[i]!.probability).toBeCloseTo(out.probabilities[2 * i]!, 6);
+      const mine = predicted[i]!.classIndex === 0 ? cam0[i]! : cam1[i]!;
+      expect(Array.from(predicted[i]!.cam!.data)).toEqual(Array.from(mine.data).map((v) => expect.closeTo(v, 5)));
+    }
   });
 
   it.each([
-    ['a wrong input size', { data: new Float32Array(32 * 32 * 3), shape: [1, 32, 32, 3] }, /batch shape \[1, 32, 32, 3\] does not fit the model input \[n, 64, 64, 3\]/],
-    ['a wrong value count', { data: new Float32Array(10), shape: [1, 64, 64, 3] }, /batch has 10 values, its shape \[1, 64, 64, 3\] needs 12288/],
-    ['a NaN', { data: new Float32Array(2 * 64 * 64 * 3).fill(Number.NaN, 20000, 20001), shape: [2, 64, 64, 3] }, /image 1 of the batch holds a non-finite value \(NaN or ±Infinity\) at index 20000/],
-  ] as [string, ImageBatch, RegExp][])('rejects %s with a clear error', async (_, batch, message) => {
+    ['a wrong input size', { data: new Float32Array(32 * 32 * 3), shape: [1, 32, 32, 3] }, 'E_BATCH_INVALID', /batch shape \[1, 32, 32, 3\] does not fit the model input \[n, 64, 64, 3\]/],
+    ['a wrong value count', { data: new Float32Array(10), shape: [1, 64, 64, 3] }, 'E_BATCH_INVALID', /batch has 10 values, its shape \[1, 64, 64, 3\] needs 12288/],
+    ['a NaN', { data: new Float32Array(2 * 64 * 64 * 3).fill(Number.NaN, 20000, 20001), shape: [2, 64, 64, 3] }, 'E_INPUT_NOT_FINITE', /image 1 of the batch holds a non-finite value \(NaN\) at index 20000/],
+  ] as [string, ImageBatch, 'E_BATCH_INVALID' | 'E_INPUT_NOT_FINITE', RegExp][])('rejects %s with the shared error code', async (_, batch, code, message) => {
     const err = await model.forward(batch).catch((e: unknown) => e);
-    expect(isAffnetError(err, 'E_OPTION_INVALID')).toBe(true);
+    expect(isAffnetError(err, code)).toBe(true);
     expect((err as Error).message).toMatch(message);
   });
 

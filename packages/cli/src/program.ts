@@ -14,8 +14,23 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The first word that is not an option, when it names no command: "unknown command", exit 2 (before `--help` prints the top help and exits 0). */
+function unknownCommand(program: Command, argv: readonly string[]): string | undefined {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === undefined || first === 'help') return undefined;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (names.includes(first)) return undefined;
+  const near = names.find((n) => n.startsWith(first.slice(0, 3)));
+  return `unknown command "${first}".${near ? ` Did you mean "${near}"?` : ''} Commands: ${names.join(', ')}`;
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const unknown = unknownCommand(program, argv);
+  if (unknown) {
+    process.stderr.write(`affnet: ${unknown}\n`);
+    return 2;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -26,7 +41,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     if (isAffnetError(e)) {
-      process.stderr.write(`affnet: [${e.code}] ${e.message}\n`);
+      // The hint names the flag, not the library option.
+      process.stderr.write(`affnet: [${e.code}] ${e.cliMessage}\n`);
       return 2;
     }
     process.stderr.write(`affnet: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

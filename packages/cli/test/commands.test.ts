@@ -19,14 +19,21 @@ describe('affnet commands', () => {
 
   it.each([
     // argv, exit code, text on stderr
-    [['no-such-command'], 1, "unknown command 'no-such-command'"],
+    [['no-such-command'], 2, 'unknown command "no-such-command". Commands: '],
+    // --help after an unknown command is not the top help with exit 0
+    [['annotat', '--help'], 2, 'unknown command "annotat".'],
+    [['repot', '--results', 'r.json'], 2, 'Did you mean "report"?'],
     [['cv', '--out', 'x'], 1, "required option '--manifest <file>' not specified"],
     [['report'], 2, 'give --results FILE, --compare FILE, or both'],
     [['report', '--results', '/nonexistent/results.json'], 2, '[E_FILE_NOT_FOUND] /nonexistent/results.json: experiment results file not found'],
-    [['report', '--compare', 'x.json', '--cam-cases', 'many'], 2, '--cam-cases: expected a whole number ≥ 0, got "many"'],
+    [['report', '--compare', 'x.json', '--gallery', 'many'], 2, '--gallery: expected a whole number in [0, 100], got "many"'],
+    [['report', '--compare', 'x.json', '--cam-cases', '3'], 2, 'did you mean --gallery 3?'],
+    [['report', '--compare', 'x.json', '--out', 'r.html'], 2, 'give --out DIR and the file is written as DIR/report.html'],
     [['export', '--bundle', '/nonexistent', '--out', 'o', '--format', 'tflite'], 2, '--format: unknown value "tflite".'],
-    [['export', '--bundle', '/nonexistent', '--out', 'o', '--precision', 'fp8'], 2, 'Available: fp32, fp16, int8'],
+    [['export', '--bundle', '/nonexistent', '--out', 'o', '--precisions', 'fp8'], 2, 'Available: fp32, fp16, int8'],
+    [['export', '--bundle', '/nonexistent', '--out', 'o', '--int8-weights', '6'], 2, '--int8-weights: unknown value "6".'],
   ])('%j exits %d', async (argv, code, message) => {
+    io.err = '';
     expect(await runCli(argv)).toBe(code);
     expect(io.err).toContain(message);
   });
@@ -53,7 +60,7 @@ describe('affnet commands', () => {
       }),
     );
     const out = join(dir, 'r', 'report.html');
-    expect(await runCli(['report', '--compare', file, '--out', out, '--json'])).toBe(0);
+    expect(await runCli(['report', '--compare', file, '--out', join(dir, 'r'), '--json'])).toBe(0);
     expect(JSON.parse(io.out)).toMatchObject({ html: out, markdown: join(dir, 'r', 'report.md') });
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('onnx/cuda: not installed');

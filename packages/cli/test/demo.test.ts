@@ -22,9 +22,10 @@ describe('affnet demo --quick', () => {
     ]);
     // phantoms have ground truth, so CAM quality was measured
     expect(results.runs.every((r: { camQuality?: { pointingTotal: number } }) => (r.camQuality?.pointingTotal ?? 0) > 0)).toBe(true);
-    const comparison = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+    const comparison = JSON.parse(readFileSync(join(out, 'compare', 'compare.json'), 'utf8'));
     expect(comparison.bundle).toMatchObject({ architecture: 'resnet18', pathway: 'automated' });
-    expect(comparison.runtimes.find((r: { id: string }) => r.id === 'tfjs/wasm/fp32')).toMatchObject({ available: true, labelAgreement: 1 });
+    expect(comparison.runtimes.find((r: { id: string }) => r.id === 'tfjs:wasm/fp32')).toMatchObject({ available: true, labelAgreement: 1 });
+    expect(results.runs.every((r: { trainedOn?: string; predictedOn?: string }) => r.trainedOn === 'tfjs:wasm/fp32' && r.predictedOn === 'onnx:cpu/fp32')).toBe(true);
     const html = readFileSync(summary.report, 'utf8');
     for (const heading of ['Data and protocol', 'Classification performance', 'Learning curves, ROC and calibration', 'Class activation maps', 'Runtime comparison']) {
       expect(html).toContain(`<h2>${heading}</h2>`);

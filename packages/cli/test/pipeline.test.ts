@@ -12,7 +12,7 @@ import { captureOutput, io, writeTinyImages } from './helpers.js';
 captureOutput();
 const dir = mkdtempSync(join(tmpdir(), 'affnet-pipeline-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const tiny = ['--architecture', 'resnet18', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--optimizer', 'adam', '--lr', '0.01', '--engine', 'wasm', '--weights', 'none'];
+const tiny = ['--architecture', 'resnet18', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--optimizer', 'adam', '--lr', '0.01', '--train-runtime', 'tfjs:wasm', '--weights', 'none'];
 
 describe('affnet pipeline on tiny inputs', () => {
   let manifest: string;
@@ -33,7 +33,7 @@ describe('affnet pipeline on tiny inputs', () => {
 
   it('export writes ONNX files per precision and a Hugging Face folder', async () => {
     const out = join(dir, 'export');
-    expect(await runCli(['export', '--bundle', bundle, '--out', out, '--format', 'both', '--precision', 'fp32,int8', '--manifest', manifest, '--calibration-images', '4', '--json'])).toBe(0);
+    expect(await runCli(['export', '--bundle', bundle, '--out', out, '--format', 'both', '--precisions', 'fp32,int8', '--manifest', manifest, '--calibration-images', '4', '--json'])).toBe(0);
     const files = JSON.parse(io.out).files as string[];
     expect(files.filter((f) => f.endsWith('.onnx')).map((f) => f.slice(out.length + 1)).sort()).toEqual(expect.arrayContaining(['model.onnx', 'model.int8.onnx']));
     expect(existsSync(join(out, 'hf', 'config.json'))).toBe(true);
@@ -41,35 +41,54 @@ describe('affnet pipeline on tiny inputs', () => {
   }, 120_000);
 
   it('export of int8 without calibration images is an option error', async () => {
+    expect(await runCli(['export', '--bundle', bundle, '--out', join(dir, 'x'), '--precisions', 'int8'])).toBe(2);
+    expect(io.err).toContain('--precisions int8 needs calibration images: give --manifest FILE');
+    io.err = '';
+    // The old flag is refused with what to type instead.
     expect(await runCli(['export', '--bundle', bundle, '--out', join(dir, 'x'), '--precision', 'int8'])).toBe(2);
-    expect(io.err).toContain('--precision int8 needs calibration images: give --manifest FILE');
+    expect(io.err).toContain('--precision was replaced (one runtime grammar and one word per concept across commands): did you mean --precisions int8?');
   });
 
   it('compare runs the bundle on every available runtime and lists the absent ones with the reason', async () => {
-    const out = join(dir, 'compare.json');
-    const args = ['compare', '--bundle', bundle, '--manifest', manifest, '--out', out, '--report', join(dir, 'compare.html')];
-    expect(await runCli([...args, '--images', '6', '--calibration-images', '4', '--latency-runs', '3', '--throughput-runs', '1', '--runtimes', 'tfjs,onnx', '--precisions', 'fp32,int8', '--json'])).toBe(0);
-    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const out = join(dir, 'compare');
+    const args = ['compare', '--bundle', bundle, '--manifest', manifest, '--out', out];
+    // Runtimes in the one grammar: an unset engine or precision means all of them (tfjs: fp32 only).
+    expect(await runCli([...args, '--images', '6', '--calibration-images', '4', '--latency-runs', '3', '--throughput-runs', '1', '--runtimes', 'tfjs,onnx:cpu/fp32,onnx:cpu/int8', '--reference', 'tfjs:wasm/fp32', '--json'])).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     const byId = new Map(results.runtimes.map((r: { id: string }) => [r.id, r]));
-    expect(results.reference).toBe('tfjs/wasm/fp32');
+    expect(results.reference).toBe('tfjs:wasm/fp32');
     expect(results.images).toBe(6);
-    for (const id of ['tfjs/wasm/fp32', 'tfjs/cpu/fp32', 'onnx/cpu/fp32', 'onnx/cpu/int8']) {
-      expect(byId.get(id), id).toMatchObject({ available: true });
+    expect([...byId.keys()].filter((id) => id.startsWith('onnx'))).toEqual(['onnx:cpu/fp32', 'onnx:cpu/int8']);
+    for (const id of ['tfjs:wasm/fp32', 'tfjs:cpu/fp32', 'onnx:cpu/fp32', 'onnx:cpu/int8']) {
+      expect(byId.get(id), id).toMatchObject({ available: true, reportedEngine: id });
     }
     // The same fp32 weights on another engine agree with the reference.
-    expect(byId.get('onnx/cpu/fp32')).toMatchObject({ labelAgreement: 1 });
-    expect((byId.get('onnx/cpu/fp32') as { maxAbsDeltaProbability: number }).maxAbsDeltaProbability).toBeLessThan(1e-4);
-    expect((byId.get('tfjs/cpu/fp32') as { maxAbsDeltaProbability: number }).maxAbsDeltaProbability).toBeLessThan(1e-4);
+    expect(byId.get('onnx:cpu/fp32')).toMatchObject({ labelAgreement: 1 });
+    expect((byId.get('onnx:cpu/fp32') as { maxAbsDeltaProbability: number }).maxAbsDeltaProbability).toBeLessThan(1e-4);
+    expect((byId.get('tfjs:cpu/fp32') as { maxAbsDeltaProbability: number }).maxAbsDeltaProbability).toBeLessThan(1e-4);
+    // The int8 row says how it was quantised; the machine says its ISA.
+    expect((byId.get('onnx:cpu/int8') as { details: Record<string, string> }).details.int8).toContain('7 bits [-63, 63]');
+    expect(results.machine['cpu ISA']).toBeTypeOf('string');
     // No GPU here: WebGPU is listed as absent with a reason.
-    expect(byId.get('tfjs/webgpu')).toMatchObject({ available: false });
-    expect((byId.get('tfjs/webgpu') as { reason: string }).reason.length).toBeGreaterThan(10);
-    expect(readFileSync(join(dir, 'compare.html'), 'utf8')).toContain('Runtime comparison');
+    expect(byId.get('tfjs:webgpu/fp32')).toMatchObject({ available: false });
+    expect((byId.get('tfjs:webgpu/fp32') as { reason: string }).reason.length).toBeGreaterThan(10);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Runtime comparison');
+    // Retired flags and a reference in the old form fail before any work, saying what to type.
+    io.err = '';
+    expect(await runCli([...args, '--precisions', 'fp32,int8'])).toBe(2);
+    expect(io.err).toContain('did you mean --runtimes onnx/fp32,onnx/int8,tfjs');
+    io.err = '';
+    expect(await runCli([...args, '--reference', 'tfjs/wasm/fp32'])).toBe(2);
+    expect(io.err).toContain('did you mean "tfjs:wasm/fp32"?');
+    io.err = '';
+    expect(await runCli([...args.slice(0, -2), '--out', join(dir, 'compare.json')])).toBe(2);
+    expect(io.err).toContain('--out is a folder on every command; give --out DIR and the file is written as DIR/compare.json');
   }, 180_000);
 
   it('evaluate writes results and a report; labels the bundle does not know are refused', async () => {
     const out = join(dir, 'evaluate');
-    expect(await runCli(['evaluate', '--bundle', bundle, '--manifest', manifest, '--out', out, '--engine', 'wasm', '--gallery', '2', '--json'])).toBe(0);
-    expect(JSON.parse(io.out)).toMatchObject({ images: 12, leftOut: 0, runtime: 'tfjs/wasm/fp32' });
+    expect(await runCli(['evaluate', '--bundle', bundle, '--manifest', manifest, '--out', out, '--runtime', 'tfjs:wasm', '--gallery', '2', '--json'])).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({ images: 12, leftOut: 0, runtime: 'tfjs:wasm/fp32' });
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results).toMatchObject({ protocol: 'evaluation', dataset: { images: 12, patients: 6 } });
     expect(results.runs[0].camCases).toHaveLength(2);
@@ -83,7 +102,7 @@ describe('affnet pipeline on tiny inputs', () => {
     const { files, manifest: m } = await writeTinyImages(join(dir, 'truncated'), 8);
     const whole = readFileSync(files[2]!);
     writeFileSync(files[2]!, whole.subarray(0, whole.length - 16)); // IEND and the last IDAT checksum gone
-    const args = ['evaluate', '--bundle', bundle, '--manifest', m, '--engine', 'wasm', '--gallery', '0', '--json'];
+    const args = ['evaluate', '--bundle', bundle, '--manifest', m, '--runtime', 'tfjs:wasm', '--gallery', '0', '--json'];
     io.out = '';
     expect(await runCli([...args, '--out', join(dir, 'ev-strict')])).toBe(0);
     expect(JSON.parse(io.out)).toMatchObject({ images: 7, leftOut: 1, truncatedRead: 0 });
@@ -91,18 +110,18 @@ describe('affnet pipeline on tiny inputs', () => {
     expect(await runCli([...args, '--out', join(dir, 'ev-lenient'), '--accept-truncated'])).toBe(0);
     expect(JSON.parse(io.out)).toMatchObject({ images: 8, leftOut: 0, truncatedRead: 1 });
     const warnings = JSON.parse(readFileSync(join(dir, 'ev-lenient', 'results.json'), 'utf8')).runs[0].warnings;
-    expect(warnings).toEqual([expect.stringMatching(/^img-02\.png: truncated PNG decoded \(truncated: 'accept'\)/)]);
+    expect(warnings).toEqual([{ kind: 'truncated-read', file: 'img-02.png', detail: expect.stringMatching(/^truncated PNG decoded \(truncated: 'accept'\)/) }]);
     io.out = '';
-    const cv = ['cv', '--manifest', m, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '1', '--batch-size', '4', '--engine', 'wasm', '--weights', 'none', '--gallery', '0', '--no-report', '--json'];
+    const cv = ['cv', '--manifest', m, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '1', '--batch-size', '4', '--train-runtime', 'tfjs:wasm', '--weights', 'none', '--gallery', '0', '--no-report', '--json'];
     expect(await runCli([...cv, '--out', join(dir, 'cv-lenient'), '--accept-truncated'])).toBe(0);
     const runs = JSON.parse(readFileSync(join(dir, 'cv-lenient', 'results.json'), 'utf8')).runs;
     expect(runs.reduce((n: number, r: { predictions: unknown[] }) => n + r.predictions.length, 0)).toBe(8);
-    expect(runs.flatMap((r: { warnings: string[] }) => r.warnings).some((w: string) => /img-02\.png: truncated PNG/.test(w))).toBe(true);
+    expect(runs.flatMap((r: { warnings: { kind: string; file?: string }[] }) => r.warnings).some((w: { kind: string; file?: string }) => w.kind === 'truncated-read' && w.file === 'img-02.png')).toBe(true);
   }, 120_000);
 
   it('cv writes results, folds and a report, and a rerun resumes every fold', async () => {
     const out = join(dir, 'cv');
-    const args = ['cv', '--manifest', manifest, '--out', out, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--engine', 'wasm', '--weights', 'none', '--gallery', '1', '--json'];
+    const args = ['cv', '--manifest', manifest, '--out', out, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--train-runtime', 'tfjs:wasm', '--weights', 'none', '--gallery', '1', '--json'];
     expect(await runCli(args)).toBe(0);
     expect(JSON.parse(io.out)).toMatchObject({ folds: 2, computed: 2, resumed: 0, report: join(out, 'report.html') });
     io.out = '';
@@ -112,12 +131,12 @@ describe('affnet pipeline on tiny inputs', () => {
   }, 180_000);
 
   it('cv with the ONNX Runtime trunk, a feature folder, a standardised L2 head; report merges two runs as arms', async () => {
-    const common = ['cv', '--manifest', manifest, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--engine', 'wasm', '--weights', 'none', '--gallery', '1', '--runtime', 'onnx', '--feature-cache', join(dir, 'features'), '--json'];
+    const common = ['cv', '--manifest', manifest, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--train-runtime', 'tfjs:wasm', '--weights', 'none', '--gallery', '1', '--runtime', 'onnx', '--feature-cache', join(dir, 'features'), '--json'];
     const a = join(dir, 'cv-a');
     const b = join(dir, 'cv-b');
     expect(await runCli([...common, '--out', a, '--standardise-features', '--l2', '0.1'])).toBe(0);
     const results = JSON.parse(readFileSync(join(a, 'results.json'), 'utf8'));
-    expect(results.config).toMatchObject({ trunkFeatures: 'onnx/cpu, shared across folds', standardiseFeatures: true, l2: 0.1 });
+    expect(results.config).toMatchObject({ trunkFeatures: 'onnx:cpu/fp32, shared across folds', standardiseFeatures: true, l2: 0.1 });
     const cached = readdirSync(join(dir, 'features'), { recursive: true }).filter((f) => String(f).endsWith('.f32')).length;
     expect(cached).toBe(12);
     io.out = '';
@@ -125,12 +144,12 @@ describe('affnet pipeline on tiny inputs', () => {
     expect(readdirSync(join(dir, 'features'), { recursive: true }).filter((f) => String(f).endsWith('.f32'))).toHaveLength(cached);
     io.out = '';
     const html = join(dir, 'arms', 'report.html');
-    expect(await runCli(['report', '--results', join(a, 'results.json'), join(b, 'results.json'), '--arms', 'std,plain', '--out', html, '--json'])).toBe(0);
+    expect(await runCli(['report', '--results', join(a, 'results.json'), join(b, 'results.json'), '--arms', 'std,plain', '--out', join(dir, 'arms'), '--json'])).toBe(0);
     const text = readFileSync(html, 'utf8');
     expect(text).toContain('std');
     expect(text).toContain('plain');
     expect(text).toMatch(/Pooled accuracy, sensitivity and specificity/);
-    expect(await runCli(['report', '--results', join(a, 'results.json'), join(b, 'results.json'), '--arms', 'only-one', '--out', html])).toBe(2);
+    expect(await runCli(['report', '--results', join(a, 'results.json'), join(b, 'results.json'), '--arms', 'only-one', '--out', join(dir, 'arms')])).toBe(2);
     expect(io.err).toContain('--arms: 1 labels for 2 results files');
   }, 180_000);
 
@@ -139,7 +158,7 @@ describe('affnet pipeline on tiny inputs', () => {
     expect(await runCli(['train', '--manifest', manifest, '--out', out, ...tiny, '--runtime', 'onnx', '--standardise-features', '--json'])).toBe(0);
     expect(existsSync(`${out}.checkpoints`)).toBe(false);
     const model = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
-    expect(model.provenance.training).toMatchObject({ mode: 'frozen-trunk', trunk: 'onnx/cpu', standardiseFeatures: true });
+    expect(model.provenance.training).toMatchObject({ mode: 'frozen-trunk', trunk: 'onnx:cpu/fp32', standardiseFeatures: true });
   }, 120_000);
 
   it('frozen-trunk-only flags are refused in other modes, not ignored', async () => {
@@ -151,8 +170,19 @@ describe('affnet pipeline on tiny inputs', () => {
     expect(io.err).toContain('--standardise-features: only for --mode frozen-trunk (mode is full)');
   });
 
-  it('--runtime takes auto, tfjs, onnx or onnx:ENGINE only', async () => {
+  it('--runtime takes the one runtime grammar, checked before any work; the old --engine is refused', async () => {
     expect(await runCli(['train', '--manifest', manifest, '--out', join(dir, 'never'), ...tiny, '--runtime', 'torch'])).toBe(2);
-    expect(io.err).toContain('--runtime: expected auto, tfjs, onnx or onnx:ENGINE');
+    expect(io.err).toContain('--runtime: unknown backend "torch". Available: auto, onnx, transformers, tfjs');
+    io.err = '';
+    // transformers.js has no feature map: it cannot serve a frozen trunk
+    expect(await runCli(['train', '--manifest', manifest, '--out', join(dir, 'never'), ...tiny, '--runtime', 'transformers'])).toBe(2);
+    expect(io.err).toContain('transformers gives class scores only, and this needs the feature map');
+    io.err = '';
+    expect(await runCli(['train', '--manifest', manifest, '--out', join(dir, 'never'), ...tiny, '--engine', 'wasm'])).toBe(2);
+    expect(io.err).toContain('--engine was replaced (one runtime grammar and one word per concept across commands): did you mean --train-runtime tfjs:wasm');
+    io.err = '';
+    expect(await runCli(['train', '--manifest', manifest, '--out', join(dir, 'never'), ...tiny, '--train-runtime', 'onnx:cpu'])).toBe(2);
+    expect(io.err).toContain('--train-runtime: training runs on the tfjs trainer');
+    expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 });

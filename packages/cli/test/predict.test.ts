@@ -1,5 +1,5 @@
 /** `affnet predict` over a folder: JSON lines, a corrupt file's error record, append + rerun skips, CAM overlays. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,8 +25,8 @@ describe('affnet predict', () => {
   });
 
   it('writes one record per image, an error record for the corrupt file, goes on, and exits 3', async () => {
-    const out = join(dir, 'predictions.jsonl');
-    const code = await runCli(['predict', images, '--bundle', bundle, '--backend', 'tfjs', '--engine', 'cpu', '--out', out, '--cam', join(dir, 'cam'), '--batch', '2']);
+    const out = join(dir, 'run', 'predictions.jsonl');
+    const code = await runCli(['predict', images, '--bundle', bundle, '--runtime', 'tfjs:cpu', '--out', join(dir, 'run'), '--cam', '--batch-size', '2']);
     expect(code).toBe(3);
     const records = lines(io.out);
     expect(records.map((r) => (r.file as string).split('/').pop())).toEqual(['corrupt.png', 'img-00.png', 'img-01.png', 'img-02.png', 'img-03.png']);
@@ -34,7 +34,8 @@ describe('affnet predict', () => {
     expect(bad.error).toMatchObject({ code: 'E_IMAGE_DECODE' });
     expect((bad.error as { message: string }).message).toContain('corrupt.png');
     for (const r of records.slice(1)) {
-      expect(r).toMatchObject({ runtime: 'tfjs/cpu/fp32', positiveLabel: 'AFF' });
+      expect(r).toMatchObject({ runtime: 'tfjs:cpu/fp32', positiveLabel: 'AFF' });
+      expect(r.cam).toMatch(new RegExp(`^${join(dir, 'run', 'cam')}/`));
       expect(['AFF', 'NFF']).toContain(r.label);
       expect(r.probability).toBeGreaterThanOrEqual(0);
       expect(r.probability).toBeLessThanOrEqual(1);
@@ -49,9 +50,9 @@ describe('affnet predict', () => {
   }, 60_000);
 
   it('a rerun skips the images already done and retries only the failed one', async () => {
-    const out = join(dir, 'predictions.jsonl');
+    const out = join(dir, 'run', 'predictions.jsonl');
     const before = readFileSync(out, 'utf8');
-    const code = await runCli(['predict', images, '--bundle', bundle, '--engine', 'cpu', '--out', out]);
+    const code = await runCli(['predict', images, '--bundle', bundle, '--runtime', 'tfjs:cpu', '--out', join(dir, 'run')]);
     expect(code).toBe(3);
     expect(lines(io.out).map((r) => (r.file as string).split('/').pop())).toEqual(['corrupt.png']);
     expect(io.err).toContain('predict: 0 predicted, 1 failed, 4 already done');
@@ -59,10 +60,11 @@ describe('affnet predict', () => {
   }, 60_000);
 
   it('continues a log whose last line was cut by a kill', async () => {
-    const out = join(dir, 'torn.jsonl');
+    const out = join(dir, 'torn', 'predictions.jsonl');
+    mkdirSync(join(dir, 'torn'));
     const first = join(images, 'img-00.png');
     writeFileSync(out, `${JSON.stringify({ file: first, label: 'AFF', probability: 0.9 })}\n{"file": "${join(images, 'img-01.png')}", "lab`);
-    expect(await runCli(['predict', join(images, 'img-00.png'), join(images, 'img-01.png'), '--bundle', bundle, '--engine', 'cpu', '--out', out])).toBe(0);
+    expect(await runCli(['predict', join(images, 'img-00.png'), join(images, 'img-01.png'), '--bundle', bundle, '--runtime', 'tfjs:cpu', '--out', join(dir, 'torn')])).toBe(0);
     expect(lines(io.out).map((r) => (r.file as string).split('/').pop())).toEqual(['img-01.png']);
     const text = readFileSync(out, 'utf8').split('\n');
     expect(JSON.parse(text[2]!).file).toBe(join(images, 'img-01.png'));
@@ -71,19 +73,27 @@ describe('affnet predict', () => {
   it('an intervention bundle without clicks gives per-file errors naming --clicks; with them it predicts', async () => {
     const iv = await writeTinyBundle(join(dir, 'bundle-iv'), { pathway: 'intervention' });
     const file = join(images, 'img-00.png');
-    expect(await runCli(['predict', file, '--bundle', iv, '--engine', 'cpu'])).toBe(3);
+    expect(await runCli(['predict', file, '--bundle', iv, '--runtime', 'tfjs:cpu'])).toBe(3);
     expect(lines(io.out)[0]!.error).toMatchObject({ code: 'E_OPTION_INVALID' });
     expect(JSON.stringify(lines(io.out)[0])).toContain('--clicks');
     io.out = '';
-    expect(await runCli(['predict', file, '--bundle', iv, '--engine', 'cpu', '--clicks', join(images, 'manifest.csv')])).toBe(0);
-    expect(lines(io.out)[0]).toMatchObject({ runtime: 'tfjs/cpu/fp32' });
+    expect(await runCli(['predict', file, '--bundle', iv, '--runtime', 'tfjs:cpu', '--clicks', join(images, 'manifest.csv')])).toBe(0);
+    expect(lines(io.out)[0]).toMatchObject({ runtime: 'tfjs:cpu/fp32' });
   }, 60_000);
 
   it.each([
-    [['predict', '/nonexistent/folder', '--bundle', '/nonexistent/bundle'], 2],
-    [['predict', 'x.png'], 1], // --bundle missing: commander's usage error
-  ])('%j exits %d', async (argv, code) => {
+    [['predict', '/nonexistent/folder', '--bundle', '/nonexistent/bundle'], 2, 'E_FILE_NOT_FOUND'],
+    [['predict', 'x.png'], 1, "required option '--bundle <dir>' not specified"], // commander's usage error
+    // the flags replaced by --runtime and --batch-size: refused before any work, with what to type
+    [['predict', 'x.png', '--bundle', 'b', '--backend', 'onnx', '--engine', 'cpu', '--precision', 'int8'], 2, 'did you mean --runtime onnx:cpu/int8?'],
+    [['predict', 'x.png', '--bundle', 'b', '--batch', '4'], 2, 'did you mean --batch-size 4?'],
+    [['predict', 'x.png', '--bundle', 'b', '--out', 'p.jsonl'], 2, '--out is a folder on every command; give --out DIR and the file is written as DIR/predictions.jsonl'],
+    [['predict', 'x.png', '--bundle', 'b', '--cam'], 2, '--cam writes overlays into OUT/cam/: give --out DIR'],
+    [['predict', 'x.png', '--bundle', 'b', '--runtime', 'onnx:cpu/int4'], 2, 'unknown precision "int4"'],
+  ])('%j exits %d', async (argv, code, message) => {
+    io.err = '';
     expect(await runCli(argv)).toBe(code);
+    expect(io.err).toContain(message);
   });
 
   it('names overlays after the full path so that equal file names in two folders do not collide', () => {
@@ -100,16 +110,19 @@ describe('affnet predict --accept-truncated', () => {
     const whole = readFileSync(files[0]!);
     writeFileSync(files[0]!, whole.subarray(0, whole.length - 16)); // IEND and the last IDAT checksum gone
     io.out = '';
-    expect(await runCli(['predict', folder, '--bundle', bundle, '--backend', 'tfjs', '--engine', 'cpu'])).toBe(3);
+    expect(await runCli(['predict', folder, '--bundle', bundle, '--runtime', 'tfjs:cpu'])).toBe(3);
     const refused = lines(io.out)[0]!;
     expect(refused.error).toMatchObject({ code: 'E_IMAGE_DECODE' });
     expect((refused.error as { message: string }).message).toMatch(/truncated/);
+    // The remedy is worded for the command line, not the library.
+    expect((refused.error as { message: string }).message).toContain('give --accept-truncated to decode the partial image');
+    expect((refused.error as { message: string }).message).not.toContain("pass { truncated: 'accept' }");
     io.out = '';
-    const code = await runCli(['predict', folder, '--bundle', bundle, '--backend', 'tfjs', '--engine', 'cpu', '--accept-truncated']);
+    const code = await runCli(['predict', folder, '--bundle', bundle, '--runtime', 'tfjs:cpu', '--accept-truncated']);
     expect(code, io.out).toBe(0);
     const read = lines(io.out)[0]!;
     expect(read.error).toBeUndefined();
     expect(read.probability).toBeGreaterThanOrEqual(0);
-    expect(read.warnings).toEqual([expect.stringMatching(/^truncated PNG decoded \(truncated: 'accept'\)/)]);
+    expect(read.warnings).toEqual([{ kind: 'truncated-read', file: files[0], detail: expect.stringMatching(/^truncated PNG decoded \(truncated: 'accept'\)/) }]);
   });
 });

@@ -9,7 +9,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { requireDataDir, weightsDir } from '@affnet/core';
 import { runCli } from '../src/program.js';
 
@@ -34,22 +34,27 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(!dir)('FracAtlas through the CLI', () => {
-  const work = mkdtempSync(join(tmpdir(), 'affnet-fracatlas-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const work = dir ? mkdtempSync(join(tmpdir(), 'affnet-fracatlas-')) : ''; // no folder left behind when skipped
+  afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
   const csv = join(work, 'subset.csv');
   const manifest = ['--manifest', csv, '--manifest-preset', 'fracatlas', '--image-dir', dir!];
   const cvOut = join(work, 'cv');
   const bundle = join(work, 'bundle');
 
   // The first 14 fractured and 25 not fractured rows in file order, plus one truncated JPEG: 40 rows.
-  const text = readFileSync(join(dir!, 'labels.csv'), 'utf8');
-  // FracAtlas's labels.csv has no quoted fields: a plain split is exact.
-  const [header = '', ...lines] = text.trim().split(/\r?\n/);
-  const columns = header.split(',');
-  const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i]!, v])) as Record<string, string>);
-  const pick = (fractured: string, n: number) => rows.filter((r) => r.fractured === fractured && r.image !== TRUNCATED).slice(0, n);
-  const subset = [...pick('1', POSITIVES), ...pick('0', NEGATIVES), rows.find((r) => r.image === TRUNCATED)!];
-  writeFileSync(csv, [header, ...subset.map((r) => columns.map((c) => r[c]).join(','))].join('\n') + '\n');
+  // Read in beforeAll, not at collection: a skipped describe still runs its body, and without the
+  // data there is no labels.csv to read.
+  let subset: Record<string, string>[] = [];
+  beforeAll(() => {
+    const text = readFileSync(join(dir!, 'labels.csv'), 'utf8');
+    // FracAtlas's labels.csv has no quoted fields: a plain split is exact.
+    const [header = '', ...lines] = text.trim().split(/\r?\n/);
+    const columns = header.split(',');
+    const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i]!, v])) as Record<string, string>);
+    const pick = (fractured: string, n: number) => rows.filter((r) => r.fractured === fractured && r.image !== TRUNCATED).slice(0, n);
+    subset = [...pick('1', POSITIVES), ...pick('0', NEGATIVES), rows.find((r) => r.image === TRUNCATED)!];
+    writeFileSync(csv, [header, ...subset.map((r) => columns.map((c) => r[c]).join(','))].join('\n') + '\n');
+  });
 
   it('cv: 2-fold frozen-trunk VGG19 from ImageNet weights runs end to end with sane metrics', async () => {
     const code = await runCli([
@@ -65,12 +70,12 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
     expect(results.dataset).toMatchObject({ images: 40, patients: 40, patientIdsKnown: false, labels: ['fracture', 'no_fracture'], positiveLabel: 'fracture' });
     expect(results.config.initialisation[0]).toMatch(/^vgg19: ImageNet \(16 layers from vgg19-imagenet-notop/);
     // The trunk ran on ONNX Runtime (--runtime auto), once per image for both folds.
-    expect(results.config.trunkFeatures).toBe('onnx/cpu, shared across folds');
+    expect(results.config.trunkFeatures).toBe('onnx:cpu/fp32, shared across folds');
     const predictions = results.runs.flatMap((r: { predictions: unknown[] }) => r.predictions) as { probability: number; truth: number }[];
     // The truncated JPEG is refused (decodeRaster's default) and recorded, not silently decoded.
     expect(predictions).toHaveLength(39);
-    const warnings = results.runs.flatMap((r: { warnings: string[] }) => r.warnings).join('\n');
-    expect(warnings).toContain(`${TRUNCATED}: left out: [E_IMAGE_DECODE]`);
+    const warnings = results.runs.flatMap((r: { warnings: { kind: string; file?: string; detail: string }[] }) => r.warnings);
+    expect(warnings).toContainEqual({ kind: 'left-out', file: TRUNCATED, detail: expect.stringMatching(/^\[E_IMAGE_DECODE\] /) });
     expect(predictions.filter((p) => p.truth === 1)).toHaveLength(POSITIVES);
     for (const p of predictions) {
       expect(p.probability).toBeGreaterThanOrEqual(0);
@@ -123,6 +128,6 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
     expect(await runCli(['evaluate', '--bundle', bundle, ...manifest, '--out', join(work, 'evaluate-lenient'), '--gallery', '0', '--accept-truncated', '--json'])).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ images: 40, leftOut: 0, truncatedRead: 1 });
     const warnings = JSON.parse(readFileSync(join(work, 'evaluate-lenient', 'results.json'), 'utf8')).runs[0].warnings;
-    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^${TRUNCATED}: truncated JPEG decoded \\(truncated: 'accept'\\)`))]);
+    expect(warnings).toEqual([{ kind: 'truncated-read', file: TRUNCATED, detail: expect.stringMatching(/^truncated JPEG decoded \(truncated: 'accept'\)/) }]);
   }, 180_000);
 });

@@ -1,6 +1,7 @@
 // Public API of @affnet/core. This file only re-exports.
 export * from './errors.js';
 export * from './settings.js';
+export * from './machine.js';
 export * from './image/radiograph.js';
 export * as affine from './geometry/affine.js';
 export type { Affine, Point } from './geometry/affine.js';
@@ -14,6 +15,10 @@ export * from './models/index.js';
 export * from './backend/types.js';
 export * from './backend/registry.js';
 export * from './backend/trainer.js';
+export * from './backend/runtime-spec.js';
+export * from './backend/resolve-runtime.js';
+export * from './backend/validate.js';
+export * from './inference/index.js';
 export * from './bundle/types.js';
 export * from './bundle/index.js';
 export * from './cam/index.js';

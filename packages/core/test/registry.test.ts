@@ -3,6 +3,7 @@ import { AffnetError, createBackendRegistry, type InferenceBackend } from '../sr
 
 const fake = (name: string): InferenceBackend => ({
   name,
+  capabilities: { precisions: ['fp32'], features: true, engines: ['cpu'] },
   engines: async () => [],
   load: async () => {
     throw new Error('not used');

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ModelBundle } from '@affnet/core';
 import { EXPORTER_VERSION } from './exporter.js';
 import type { ModelExportOptions } from './precision.js';
+import { QUANTIZER_VERSION } from '../quantize/qdq.js';
 
 /** SHA-256 of the weights alone, in name order (hex). */
 export function weightsHash(weights: ModelBundle['weights']): string {
@@ -27,7 +28,8 @@ export function exportCacheKey(bundle: ModelBundle, options: ModelExportOptions 
   h.update(weightsHash(bundle.weights));
   if (quantization) {
     const { calibration, ...q } = quantization;
-    h.update(JSON.stringify(q));
+    // Defaults resolved, so a change of default is a new key rather than a stale cached model.
+    h.update(JSON.stringify({ quantizer: QUANTIZER_VERSION, ...q, weightBits: q.weightBits ?? 7 }));
     for (const b of calibration) {
       h.update(`[${b.shape.join(',')}]`);
       h.update(new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength));

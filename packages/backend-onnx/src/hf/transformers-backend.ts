@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
   AffnetError,
+  checkBatch,
+  checkLoadOptions,
+  checkOutputFinite,
   choiceError,
   type EngineAvailability,
   type ForwardResult,
@@ -24,6 +27,7 @@ import {
 import { exportCacheKey } from '../export/cache-key.js';
 import type { Precision } from '../export/precision.js';
 import type { QuantizeOptions } from '../quantize/qdq.js';
+import { TRANSFORMERS_CAPABILITIES } from '../runtime/capabilities.js';
 import { engineAvailability } from '../runtime/providers.js';
 import { HF_CONFIG, HF_DTYPE, HF_MODEL_FILES, writeHfFolder } from './folder.js';
 
@@ -60,10 +64,12 @@ export function createTransformersBackend(): InferenceBackend & { load(bundle: M
   let hfPromise: Promise<Transformers> | undefined;
   return {
     name: 'transformers',
+    capabilities: TRANSFORMERS_CAPABILITIES,
     async engines(): Promise<EngineAvailability[]> {
       return Promise.all(DEVICES.map(async (d) => ({ ...(await engineAvailability(d)), engine: d })));
     },
     async load(bundle: ModelBundle, options: TransformersLoadOptions = {}): Promise<TransformersLoadedModel> {
+      checkLoadOptions('transformers', TRANSFORMERS_CAPABILITIES, options);
       const precision = options.precision ?? 'fp32';
       const requested = options.engines ?? [...DEVICES];
       for (const d of requested) if (!(DEVICES as readonly string[]).includes(d)) throw choiceError('engines', String(d), DEVICES);
@@ -117,20 +123,15 @@ export function createTransformersBackend(): InferenceBackend & { load(bundle: M
           if (forwardOptions.features) {
             throw new AffnetError('E_OPTION_INVALID', "forward: the transformers.js pipeline gives class scores only; use the 'onnx' backend for features and CAM", { file: folder });
           }
-          const [n, h, w, c] = batch.shape;
-          const size = bundle.manifest.inputSize;
-          if (h !== size || w !== size || c !== 3 || batch.data.length !== n * h * w * c) {
-            throw new AffnetError('E_OPTION_INVALID', `batch shape [${batch.shape.join(', ')}] does not fit the model: expected [n, ${size}, ${size}, 3] (NHWC)`, { file: folder });
-          }
+          checkBatch(batch, { inputSize: bundle.manifest.inputSize, where: `transformers.js (${device})`, file: folder });
+          const n = batch.shape[0];
           const results = await classify(rawImages(hf, batch), { top_k: null });
           const k = labels.length;
           const probabilities = new Float32Array(n * k).fill(NaN);
           results.forEach((scores, b) => {
             for (const s of scores) probabilities[b * k + labels.indexOf(s.label)] = s.score;
           });
-          if (probabilities.some((p) => !Number.isFinite(p))) {
-            throw new AffnetError('E_RUNTIME', 'transformers.js returned scores that are missing or not finite', { file: folder });
-          }
+          checkOutputFinite(probabilities, 'class score (or a class is missing from its scores)', `transformers.js (${device})`, folder);
           return { probabilities, numClasses: k };
         },
         async dispose() {

@@ -6,15 +6,21 @@
  * QLinearAdd, and so on; the model stays a valid float model for any other runtime.
  *
  * - Weights: symmetric int8, one scale per output channel (axis 0 of Conv W, axis 1 of Gemm B),
- *   scale = max|w| / 127 (/ 63 with `reduceRange`, which avoids int16 saturation in the u8·s8
- *   kernels of CPUs without VNNI).
+ *   in the 7-bit range [−63, 63] by default (scale = max|w| / 63; ORT's `reduce_range`). Why: on
+ *   x86 CPUs without VNNI (AVX2 only, e.g. AMD EPYC Rome/Milan), ONNX Runtime's u8·s8 GEMM uses
+ *   VPMADDUBSW, which adds two u8·s8 products in a saturating int16. With 8-bit weights a pair can
+ *   reach 2·255·127 = 64770 > 32767 and saturates, so the same model drifts on those CPUs (max |Δp|
+ *   0.098 on the test network below, 0.27 on a trained VGG19) and not on VNNI CPUs, whose
+ *   VPDPBUSD sums in int32. With 7-bit weights a pair is at most 2·255·63 = 32130: exact on both,
+ *   and the integer results are identical across ISAs. `weightBits: 8` gives the full range for
+ *   deployments known to run on VNNI / AMX / Arm dot-product CPUs only.
  * - Bias: int32 with scale = s_input · s_weight[c], zero point 0, the form QLinearConv takes.
  * - Activations: asymmetric uint8 from calibrated ranges (see ranges.ts). A ReLU output has
  *   min 0, so its zero point is 0 and ONNX Runtime drops the ReLU into the quantisation.
  *   Max pooling keeps its input's parameters (the max of values in a range stays in it), which
  *   lets the runtime run it directly on uint8.
  */
-import type { ImageBatch } from '@affnet/core';
+import { AffnetError, type ImageBatch } from '@affnet/core';
 import { DataType, floatData, onnx, tensor, type ModelProto, type NodeProto, type TensorProto } from '../proto/onnx.js';
 import { validateModel } from '../export/validate.js';
 import { collectRanges, type CalibrationMethod } from './calibrate.js';
@@ -29,8 +35,11 @@ export interface QuantizeOptions {
   percentile?: number;
   /** Quantise the dense head too (tiny; kept float by default for accuracy). @defaultValue false */
   quantizeDense?: boolean;
-  /** 7-bit weights for CPUs without VNNI. @defaultValue false */
-  reduceRange?: boolean;
+  /**
+   * Weight range: 7 bits ([−63, 63], exact on every x86 int8 kernel) or 8 bits ([−127, 127], exact
+   * only on CPUs with an int8 dot product; drifts on AVX2-only CPUs). See the file header. @defaultValue 7
+   */
+  weightBits?: 7 | 8;
   intraOpNumThreads?: number;
 }
 
@@ -40,6 +49,32 @@ export interface QuantizeReport {
   calibrationImages: number;
   quantizedWeights: number;
   quantizedActivations: number;
+  weightBits: 7 | 8;
+  /** The scheme in words, as written into the model's metadata (`affnet.int8`). */
+  scheme: string;
+}
+
+/** Bumped whenever the quantiser writes different bytes for the same options (export cache keys hold it). */
+export const QUANTIZER_VERSION = 2;
+
+/** The metadata key of an int8 model's quantisation record (JSON of {@link QuantizeReport}). */
+export const INT8_METADATA_KEY = 'affnet.int8';
+
+export function describeScheme(weightBits: 7 | 8): string {
+  return weightBits === 7
+    ? 'activations uint8 asymmetric per tensor; weights int8 symmetric per output channel in 7 bits [-63, 63] (u8·s8 pair sums fit int16: exact on AVX2-only and VNNI CPUs alike)'
+    : 'activations uint8 asymmetric per tensor; weights int8 symmetric per output channel in 8 bits [-127, 127] (exact on CPUs with an int8 dot product: VNNI, AMX, Arm DOTPROD; u8·s8 pair sums can saturate int16 on AVX2-only CPUs)';
+}
+
+/** The quantisation record of an int8 model read from its metadata, or undefined (not an affnet int8 export, or written before the record existed). */
+export function readInt8Metadata(model: ModelProto): Partial<QuantizeReport> | undefined {
+  const prop = (model.metadataProps ?? []).find((p) => p.key === INT8_METADATA_KEY);
+  if (!prop?.value) return undefined;
+  try {
+    return JSON.parse(prop.value) as Partial<QuantizeReport>;
+  } catch {
+    return undefined;
+  }
 }
 
 const ACTIVATION_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Concat']);
@@ -63,7 +98,11 @@ export async function quantizeQdq(model: ModelProto, options: QuantizeOptions): 
   const g = model.graph!;
   const method = options.method ?? 'percentile';
   const percentile = options.percentile ?? 99.99;
-  const qmax = options.reduceRange ? 63 : 127;
+  const weightBits = options.weightBits ?? 7;
+  if (weightBits !== 7 && weightBits !== 8) {
+    throw new AffnetError('E_OPTION_INVALID', `weightBits: unknown value "${String(weightBits)}". Available: 7 (default, exact on every x86 CPU), 8`);
+  }
+  const qmax = weightBits === 7 ? 63 : 127;
   const inits = new Map((g.initializer ?? []).map((t) => [t.name!, t]));
   const isWeightOp = (n: NodeProto) => n.opType === 'Conv' || (options.quantizeDense === true && n.opType === 'Gemm');
   const quantizable = (n: NodeProto) => ACTIVATION_OPS.has(n.opType!) || isWeightOp(n);
@@ -154,19 +193,20 @@ export async function quantizeQdq(model: ModelProto, options: QuantizeOptions): 
   }
   const outputs = new Set((g.output ?? []).map((o) => o.name!));
   for (const t of activations) if (outputs.has(t)) throw new Error(`internal: graph output "${t}" cannot be quantised in place`);
+  const report: QuantizeReport = {
+    method,
+    ...(method === 'percentile' ? { percentile } : {}),
+    calibrationImages: options.calibration.reduce((a, b) => a + b.shape[0], 0),
+    quantizedWeights,
+    quantizedActivations: activations.length,
+    weightBits,
+    scheme: describeScheme(weightBits),
+  };
   const out: ModelProto = {
     ...model,
+    metadataProps: [...(model.metadataProps ?? []).filter((p) => p.key !== INT8_METADATA_KEY), { key: INT8_METADATA_KEY, value: JSON.stringify(report) }],
     graph: { ...g, node: nodes, initializer: [...(g.initializer ?? []).filter((t) => !replaced.has(t.name!)), ...initializers] },
   };
   validateModel(out);
-  return {
-    model: out,
-    report: {
-      method,
-      ...(method === 'percentile' ? { percentile } : {}),
-      calibrationImages: options.calibration.reduce((a, b) => a + b.shape[0], 0),
-      quantizedWeights,
-      quantizedActivations: activations.length,
-    },
-  };
+  return { model: out, report };
 }

@@ -1,16 +1,15 @@
 /**
  * A bundle loaded into one ONNX Runtime session: forward (probabilities, features) and CAM. The
  * session's input may be NHWC (this package's export) or NCHW (a Hugging Face style .onnx), with a
- * dynamic or fixed batch; batches are split or transposed to fit.
+ * dynamic or fixed batch; batches are split or transposed to fit. CAMs: core `predictImages`.
  */
 import {
   AffnetError,
-  bundleGraph,
-  camFromFeatures,
+  checkBatch,
+  checkOutputFinite,
   type ForwardResult,
   type ImageBatch,
   type LoadedModel,
-  type MapBatch,
   type ModelBundle,
   type RuntimeInfo,
 } from '@affnet/core';
@@ -25,23 +24,6 @@ export interface SessionIo {
   /** Softmax is applied here when the model gives logits only. */
   probabilitiesAreLogits: boolean;
   features?: string;
-}
-
-export interface CamResult {
-  /** [n, fh, fw] maps at feature resolution, in logit units (core's camFromFeatures). */
-  maps: MapBatch;
-  /** The class each map explains. */
-  classIndex: number[];
-  probabilities: Float32Array;
-  numClasses: number;
-}
-
-function assertFinite(data: Float32Array, what: string, source: string, code: 'E_IMAGE_UNSUPPORTED' | 'E_RUNTIME'): void {
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) {
-      throw new AffnetError(code, `${what} holds a non-finite value (${data[i]}) at index ${i}`, { file: source });
-    }
-  }
 }
 
 function nhwcToNchw(data: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
@@ -78,15 +60,7 @@ export class OnnxLoadedModel implements LoadedModel {
   ) {}
 
   private check(batch: ImageBatch): void {
-    const [n, h, w, c] = batch.shape;
-    const size = this.bundle.manifest.inputSize;
-    if (h !== size || w !== size || c !== 3 || !Number.isInteger(n) || n < 1) {
-      throw new AffnetError('E_OPTION_INVALID', `batch shape [${batch.shape.join(', ')}] does not fit the model: expected [n ≥ 1, ${size}, ${size}, 3] (NHWC)`, { file: this.source });
-    }
-    if (batch.data.length !== n * h * w * c) {
-      throw new AffnetError('E_OPTION_INVALID', `batch has ${batch.data.length} values but shape [${batch.shape.join(', ')}] needs ${n * h * w * c}`, { file: this.source });
-    }
-    assertFinite(batch.data, 'the input batch', this.source, 'E_IMAGE_UNSUPPORTED');
+    checkBatch(batch, { inputSize: this.bundle.manifest.inputSize, where: `onnx model (${this.runtime.engine})`, file: this.source });
   }
 
   async forward(batch: ImageBatch, options: { features?: boolean } = {}): Promise<ForwardResult> {
@@ -94,7 +68,7 @@ export class OnnxLoadedModel implements LoadedModel {
     this.check(batch);
     const wantFeatures = options.features === true;
     if (wantFeatures && !this.io.features) {
-      throw new AffnetError('E_OPTION_INVALID', 'forward: features were requested but the ONNX model has no "features" output', { file: this.source });
+      throw new AffnetError('E_OPTION_INVALID', 'forward: the feature map was requested (CAM) but the ONNX model has no "features" output; export the bundle with affnet export (which adds it) or run the bundle itself', { file: this.source });
     }
     const [n, h, w, c] = batch.shape;
     const k = this.bundle.manifest.labels.length;
@@ -131,33 +105,10 @@ export class OnnxLoadedModel implements LoadedModel {
       }
       for (const t of Object.values(out)) t.dispose();
     }
-    assertFinite(probs, 'the runtime returned probabilities that', this.source, 'E_RUNTIME');
-    if (features) assertFinite(features.data, 'the runtime returned a feature map that', this.source, 'E_RUNTIME');
+    const where = `ONNX Runtime (${this.runtime.engine})`;
+    checkOutputFinite(probs, 'probability', where, this.source);
+    if (features) checkOutputFinite(features.data, 'feature-map value', where, this.source);
     return { probabilities: probs, numClasses: k, ...(features ? { features } : {}) };
-  }
-
-  /**
-   * Class activation maps (core's camFromFeatures) for each image, of the predicted class unless
-   * `classIndex` names one (a number for all images or one per image).
-   */
-  async cam(batch: ImageBatch, options: { classIndex?: number | number[] } = {}): Promise<CamResult> {
-    const result = await this.forward(batch, { features: true });
-    const k = result.numClasses;
-    const n = batch.shape[0];
-    const classIndex =
-      options.classIndex === undefined
-        ? Array.from({ length: n }, (_, b) => {
-            const row = result.probabilities.subarray(b * k, (b + 1) * k);
-            return row.indexOf(Math.max(...row));
-          })
-        : typeof options.classIndex === 'number'
-          ? new Array<number>(n).fill(options.classIndex)
-          : options.classIndex;
-    const classifier = bundleGraph(this.bundle.manifest).outputs.classifier;
-    const kernel = this.bundle.weights.get(`${classifier}/kernel`);
-    if (!kernel) throw new AffnetError('E_BUNDLE_INVALID', `cam: weight "${classifier}/kernel" is missing`, { file: this.bundle.path ?? this.source });
-    const maps = camFromFeatures(result.features!, kernel, classIndex);
-    return { maps, classIndex, probabilities: result.probabilities, numClasses: k };
   }
 
   async dispose(): Promise<void> {

@@ -10,6 +10,7 @@ import { AffnetError, type ModelBundle } from '@affnet/core';
 import { exportCacheKey } from '../export/cache-key.js';
 import { exportBundle, type ModelExportOptions, type Precision } from '../export/precision.js';
 import { DataType, decodeModel } from '../proto/onnx.js';
+import { readInt8Metadata, type QuantizeReport } from '../quantize/qdq.js';
 
 export interface ModelSource {
   bytes: Uint8Array;
@@ -18,6 +19,20 @@ export interface ModelSource {
   /** 'file', 'memory', 'disk' or 'export' (freshly written). */
   origin: 'file' | 'memory' | 'disk' | 'export';
   precision: Precision;
+  /** For int8 models: the quantisation record from the model's metadata (absent in models written by other tools). */
+  int8?: Partial<QuantizeReport>;
+}
+
+/** The quantisation record of int8 model bytes (decodes the model: call only for int8). */
+export function int8Record(bytes: Uint8Array): Partial<QuantizeReport> | undefined {
+  return readInt8Metadata(decodeModel(bytes));
+}
+
+/** The source with its int8 record attached (int8 models only). */
+export function withInt8(src: ModelSource): ModelSource {
+  if (src.precision !== 'int8') return src;
+  const int8 = int8Record(src.bytes);
+  return int8 ? { ...src, int8 } : src;
 }
 
 /** Default on-disk export cache: `$TMPDIR/affnet-onnx-cache`. */
@@ -44,18 +59,18 @@ export class ExportCache {
     const precision = options.precision ?? 'fp32';
     const source = `export:${key}`;
     const hit = this.memory.get(key);
-    if (hit) return { bytes: hit, source, origin: 'memory', precision };
+    if (hit) return withInt8({ bytes: hit, source, origin: 'memory', precision });
     const file = cacheDir === false ? undefined : join(cacheDir, `${bundle.manifest.architecture}-${precision}-${key}.onnx`);
     if (file) {
       try {
         const bytes = new Uint8Array(await readFile(file));
         this.remember(key, bytes);
-        return { bytes, source: file, origin: 'disk', precision };
+        return withInt8({ bytes, source: file, origin: 'disk', precision });
       } catch {
         // not cached yet
       }
     }
-    const { bytes } = await exportBundle(bundle, options);
+    const { bytes, quantization } = await exportBundle(bundle, options);
     this.remember(key, bytes);
     if (file && cacheDir !== false) {
       try {
@@ -67,7 +82,7 @@ export class ExportCache {
         throw new AffnetError('E_IO', `cannot write the ONNX export cache (set cacheDir, or false to keep it in memory): ${(e as Error).message}`, { file, cause: e });
       }
     }
-    return { bytes, source: file ?? source, origin: 'export', precision };
+    return { bytes, source: file ?? source, origin: 'export', precision, ...(quantization ? { int8: quantization } : {}) };
   }
 
   private remember(key: string, bytes: Uint8Array): void {

@@ -7,6 +7,7 @@
  */
 import {
   AffnetError,
+  checkLoadOptions,
   type EngineAvailability,
   type InferenceBackend,
   type LoadOptions,
@@ -18,7 +19,9 @@ import type { Fp16Mode } from '../export/fp16.js';
 import type { Precision } from '../export/precision.js';
 import type { QuantizeOptions } from '../quantize/qdq.js';
 import { OnnxLoadedModel, type SessionIo } from './loaded-model.js';
-import { defaultCacheDir, detectPrecision, ExportCache, readModelFile, type ModelSource } from './model-source.js';
+import { ONNX_CAPABILITIES } from './capabilities.js';
+import { defaultCacheDir, detectPrecision, ExportCache, readModelFile, withInt8, type ModelSource } from './model-source.js';
+import { int8Details } from './int8-details.js';
 import { profileDir, readPlacement } from './placement.js';
 import { engineAvailability, onnxEngines, ONNX_ENGINES, parseEngine, runtimeErrorReason, type OnnxEngine } from './providers.js';
 import { toOrtSessionOptions, type OnnxSessionOptions } from './session-options.js';
@@ -85,7 +88,7 @@ export function createOnnxBackend(defaults: OnnxLoadOptions = {}): OnnxBackend {
   async function modelSource(bundle: ModelBundle, o: OnnxLoadOptions, engine: OnnxEngine): Promise<ModelSource> {
     if (o.modelPath) {
       const bytes = await readModelFile(o.modelPath);
-      return { bytes, source: o.modelPath, origin: 'file', precision: detectPrecision(bytes) };
+      return withInt8({ bytes, source: o.modelPath, origin: 'file', precision: detectPrecision(bytes) });
     }
     const precision = o.precision ?? 'fp32';
     return cache.get(
@@ -102,9 +105,11 @@ export function createOnnxBackend(defaults: OnnxLoadOptions = {}): OnnxBackend {
 
   return {
     name: 'onnx',
+    capabilities: ONNX_CAPABILITIES,
     engines: (): Promise<EngineAvailability[]> => onnxEngines(),
     async load(bundle: ModelBundle, options: OnnxLoadOptions = {}): Promise<OnnxLoadedModel> {
       const o: OnnxLoadOptions = { ...defaults, ...options, session: { ...defaults.session, ...options.session } };
+      if (!o.modelPath) checkLoadOptions('onnx', ONNX_CAPABILITIES, o);
       const requested = (o.engines ?? [...ONNX_ENGINES]).map((e) => parseEngine(String(e)));
       const order = o.allowFallback ? [...requested, ...ONNX_ENGINES.filter((e) => !requested.includes(e))] : requested;
       const sessionOptions: OnnxSessionOptions = {
@@ -141,6 +146,7 @@ export function createOnnxBackend(defaults: OnnxLoadOptions = {}): OnnxBackend {
           graphOptimizationLevel: sessionOptions.graphOptimizationLevel ?? 'all',
           ...(sessionOptions.intraOpNumThreads ? { intraOpNumThreads: sessionOptions.intraOpNumThreads } : {}),
           ...(skipped.length > 0 ? { skipped: skipped.map((s) => `[${s.engine}] ${s.reason}`).join('; ') } : {}),
+          ...(src.precision === 'int8' ? int8Details(src.int8, engine) : {}),
         };
         const model = new OnnxLoadedModel(session, bundle, { backend: 'onnx', engine, precision: src.precision, details }, io, src.source);
         if (dir) {

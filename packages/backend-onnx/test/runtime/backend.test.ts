@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { camFromFeatures, createBackendRegistry, mapMeans, type ModelBundle } from '@affnet/core';
+import { camFromFeatures, classActivationMaps, createBackendRegistry, mapMeans, type ModelBundle } from '@affnet/core';
 import { exportBundle } from '../../src/export/precision.js';
 import { createOnnxBackend } from '../../src/runtime/onnx-backend.js';
 import { register } from '../../src/runtime/register.js';
@@ -67,20 +67,25 @@ describe('onnx backend: load and forward', () => {
     await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
   });
 
-  it('forward gives probabilities summing to 1 and NHWC features; CAM means + bias are the logits', async () => {
-    const model = await createOnnxBackend({ cacheDir: dir }).load(bundle, { threads: 1 });
-    const x = batch(4, 5);
+  it('forward gives probabilities summing to 1 and NHWC features; CAM means + bias are the logits (2×2 feature map)', async () => {
+    // 64 px: ResNet18's last feature map is 2×2, so the maps vary over space (a 1×1 map would be its own mean).
+    const big = await randomBundle('resnet18', 64, 22);
+    const model = await createOnnxBackend({ cacheDir: dir }).load(big, { threads: 1 });
+    const x = { data: randomImages(4, 64, 5), shape: [4, 64, 64, 3] as [number, number, number, number] };
     const out = await model.forward(x, { features: true });
     expect(out.numClasses).toBe(2);
     for (let b = 0; b < 4; b++) expect(out.probabilities[2 * b]! + out.probabilities[2 * b + 1]!).toBeCloseTo(1, 6);
-    expect(out.features!.shape).toEqual([4, 1, 1, 512]);
-    const cam = await model.cam(x, { classIndex: 0 });
-    const kernel = bundle.weights.get('predictions/kernel')!;
-    expect(maxAbsDiff(cam.maps.data, camFromFeatures(out.features!, kernel, 0).data)).toBe(0);
+    expect(out.features!.shape).toEqual([4, 2, 2, 512]);
+    const maps0 = classActivationMaps(big, out, [0, 0, 0, 0]);
+    const maps1 = classActivationMaps(big, out, [1, 1, 1, 1]);
+    const kernel = big.weights.get('predictions/kernel')!;
+    expect(maxAbsDiff(Float32Array.from(maps0.flatMap((m) => [...m.data])), camFromFeatures(out.features!, kernel, 0).data)).toBe(0);
+    // the map is not constant over its 4 cells
+    expect(new Set(maps0[0]!.data).size).toBeGreaterThan(1);
     // softmax(mean(M0)+b0, mean(M1)+b1) = probabilities (Zhou et al. 2016: the CAM decomposes the logit)
-    const m0 = mapMeans(cam.maps);
-    const m1 = mapMeans((await model.cam(x, { classIndex: 1 })).maps);
-    const bias = bundle.weights.get('predictions/bias')!.data;
+    const m0 = maps0.map((m) => mapMeans(m)[0]!);
+    const m1 = maps1.map((m) => mapMeans(m)[0]!);
+    const bias = big.weights.get('predictions/bias')!.data;
     for (let b = 0; b < 4; b++) {
       const p0 = 1 / (1 + Math.exp(m1[b]! + bias[1]! - m0[b]! - bias[0]!));
       expect(p0).toBeCloseTo(out.probabilities[2 * b]!, 5);
@@ -100,9 +105,10 @@ describe('onnx backend: load and forward', () => {
   });
 
   it.each([
-    ['a wrong image size', { data: new Float32Array(16 * 16 * 3), shape: [1, 16, 16, 3] }, 'E_OPTION_INVALID', /batch shape \[1, 16, 16, 3\] does not fit the model: expected \[n ≥ 1, 32, 32, 3\]/],
-    ['a short buffer', { data: new Float32Array(10), shape: [1, 32, 32, 3] }, 'E_OPTION_INVALID', /batch has 10 values but shape \[1, 32, 32, 3\] needs 3072/],
-    ['a NaN pixel', { data: new Float32Array(32 * 32 * 3).fill(NaN), shape: [1, 32, 32, 3] }, 'E_IMAGE_UNSUPPORTED', /input batch holds a non-finite value \(NaN\) at index 0/],
+    // The same codes and wording as every backend (core checkBatch).
+    ['a wrong image size', { data: new Float32Array(16 * 16 * 3), shape: [1, 16, 16, 3] }, 'E_BATCH_INVALID', /batch shape \[1, 16, 16, 3\] does not fit the model input \[n, 32, 32, 3\]/],
+    ['a short buffer', { data: new Float32Array(10), shape: [1, 32, 32, 3] }, 'E_BATCH_INVALID', /batch has 10 values, its shape \[1, 32, 32, 3\] needs 3072/],
+    ['a NaN pixel', { data: new Float32Array(32 * 32 * 3).fill(NaN), shape: [1, 32, 32, 3] }, 'E_INPUT_NOT_FINITE', /image 0 of the batch holds a non-finite value \(NaN\) at index 0/],
   ])('refuses %s', async (_name, x, code, message) => {
     const model = await createOnnxBackend({ cacheDir: dir }).load(bundle);
     const err = await model.forward(x as never).catch((e: unknown) => e);

@@ -9,10 +9,10 @@ import { buildReport, runCrossValidation, writeReport, type CvEvent, type CvOutc
 import { CliError } from '../errors.js';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseIntOption, parseList, parseNumberOption } from '../options/parse.js';
-import { addTrainingOptions, checkFrozenTrunkFlags, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
+import { retireFlags, trainEngineOptions } from '../options/runtime.js';
+import { addTrainingOptions, checkFrozenTrunkFlags, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress, type Progress } from '../output.js';
-import { createRegistry, createTrainer } from '../runtime/backends.js';
-import { inferenceRuntime } from '../runtime/inference.js';
+import { createTrainer, openRuntime } from '../runtime/backends.js';
 import { startingWeights } from '../runtime/pretrained.js';
 import { hasTruth, truthRegions } from '../runtime/truth.js';
 
@@ -25,7 +25,7 @@ export interface CvFlags extends ManifestOptions, TrainingFlags {
   cropFraction?: string;
   gallery: string;
   camQuality?: boolean;
-  camImages: string;
+  deletionImages: string;
   deletionSteps: string;
   keepBundles?: boolean | string;
   report?: boolean;
@@ -79,12 +79,13 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
   const cropFraction = parseNumberOption('--crop-fraction', f.cropFraction, 0.05, 1);
   const gallery = parseIntOption('--gallery', f.gallery, 0, 20)!;
   const normalisation = normalisationOption(f);
-  const camImages = parseIntOption('--cam-images', f.camImages, 0, 1000)!;
+  const camImages = parseIntOption('--deletion-images', f.deletionImages, 0, 1000)!;
   const steps = parseIntOption('--deletion-steps', f.deletionSteps, 2, 1000)!;
   const training = trainingSettings(f);
   checkFrozenTrunkFlags(f, training.mode, true);
-  const registry = await createRegistry();
-  const runtime = await inferenceRuntime(registry, f.runtime, f.engine);
+  const trainOn = trainEngineOptions(f.trainRuntime);
+  // The held-out folds' predictions and CAMs (and frozen-trunk features) run here; options are checked before any work.
+  const runtime = await openRuntime(f.runtime, { features: true, normalisation });
   if (runtime.note) process.stderr.write(`${runtime.note}\n`);
   const bar = cvProgress();
   let outcome: CvOutcome;
@@ -107,7 +108,7 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
       ...(f.featureCache ? { featureCacheDir: f.featureCache } : {}),
       ...(f.acceptTruncated ? { read: radiographReader(f) } : {}),
       ...(training.mode === 'frozen-trunk' && runtime.name !== 'tfjs' ? { trunk: { backend: runtime.backend, loadOptions: runtime.loadOptions } } : {}),
-      backendOptions: engineOptions(f.engine),
+      backendOptions: trainOn,
       initialWeights: (a, n) => startingWeights(f.weights, a, { pathway: 'automated', inputSize: n, normalisation }, [...manifest.labels], manifest.positive, seed),
       galleryPerFold: gallery,
       ...(f.camQuality !== false && hasTruth(manifest) ? { camQuality: { regionOf: truthRegions(manifest), maxImages: camImages, steps } } : {}),
@@ -138,11 +139,12 @@ export function registerCv(program: Command): void {
     .option('--crop-fraction <x>', 'intervention pathway: crop side as a fraction of the padded image side')
     .option('--gallery <n>', 'CAM overlays per fold for the report gallery', '4')
     .option('--no-cam-quality', 'skip the pointing game and deletion AUC even when the manifest has ground truth')
-    .option('--cam-images <n>', 'images per fold whose deletion AUC is measured (2·(steps + 1) forward passes each)', '4')
+    .option('--deletion-images <n>', 'images per fold whose deletion AUC is measured (2·(steps + 1) forward passes each)', '4')
     .option('--deletion-steps <n>', 'deletion curve steps', '16')
     .option('--keep-bundles [keys]', 'keep trained bundles under OUT/bundles: all, or the listed folds ("resnet50-automated-fold1,…")')
     .option('--no-report', 'do not write OUT/report.html')
     .option('--json', 'machine-readable output');
+  retireFlags(cmd, [{ flags: '--cam-images <n>', instead: (v) => `--deletion-images ${String(v)} (images per fold whose deletion AUC is measured; --gallery is the overlays)` }]);
   addTrainingOptions(addManifestOptions(cmd), { mode: 'full' }).action(async (f: CvFlags) => {
     const out = await runCvCommand(f);
     if (!out.results) throw new CliError(`cv: stopped after ${out.computed} folds; rerun the same command to continue`, 1);

@@ -49,9 +49,9 @@ function cvFlags(s: DemoSettings, manifest: string, out: string, architectures =
     weights: 'auto',
     normalisation: 'zscore',
     runtime: 'auto',
-    engine: 'wasm',
+    trainRuntime: 'tfjs:wasm',
     gallery: String(s.gallery),
-    camImages: String(s.deletionImages),
+    deletionImages: String(s.deletionImages),
     deletionSteps: String(s.deletionSteps),
     keepBundles: foldKey(s.compareFold.architecture, s.compareFold.pathway, 0),
     report: false,
@@ -62,7 +62,7 @@ function cvFlags(s: DemoSettings, manifest: string, out: string, architectures =
 function cvArgv(f: CvFlags): string[] {
   const args = ['cv', '--manifest', f.manifest, '--out', f.out, '--architectures', f.architectures, '--pathways', f.pathways, '--folds', f.folds, '--input-size', f.inputSize];
   args.push('--mode', f.mode, '--epochs', f.epochs!, '--batch-size', f.batchSize!, '--optimizer', f.optimizer!, '--lr', f.lr!, '--class-weights', f.classWeights!);
-  args.push('--seed', f.seed, '--weights', f.weights, '--engine', f.engine!, '--gallery', f.gallery, '--cam-images', f.camImages, '--deletion-steps', f.deletionSteps);
+  args.push('--seed', f.seed, '--weights', f.weights, '--train-runtime', f.trainRuntime!, '--gallery', f.gallery, '--deletion-images', f.deletionImages, '--deletion-steps', f.deletionSteps);
   if (f.standardiseFeatures) args.push('--standardise-features');
   if (f.l2) args.push('--l2', f.l2);
   args.push('--runtime', f.runtime, '--normalisation', f.normalisation);
@@ -152,13 +152,12 @@ export function registerDemo(program: Command): void {
       const cohort = await loadManifest(manifest);
       const ids = new Set(fold.predictions.map((p) => p.id));
       await saveManifest(heldOut, { ...cohort, items: cohort.items.filter((i) => ids.has(i.pathAsWritten)) });
-      const compareFile = join(out, 'compare.json');
-      await runCompare({
+      const { file: compareFile } = await runCompare({
         bundle: join(cvOut, 'bundles', key),
         manifest: heldOut,
-        out: compareFile,
+        out: join(out, 'compare'),
+        report: false,
         runtimes: 'tfjs,onnx,transformers',
-        precisions: 'fp32,fp16,int8',
         images: String(fold.predictions.length),
         calibrationImages: '16',
         latencyRuns: String(s.compare.latencyRuns),

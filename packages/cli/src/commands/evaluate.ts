@@ -8,16 +8,15 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildReport, evaluateBundle, writeJsonAtomic, writeReport } from '@affnet/eval';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
-import { parseIntOption } from '../options/parse.js';
+import { checkOutFolder, parseIntOption } from '../options/parse.js';
+import { addRuntimeOption, retireFlags, runtimeFlagsRetired } from '../options/runtime.js';
 import { emit, progress } from '../output.js';
 import { loadBundleOn, runtimeLabel } from '../runtime/backends.js';
 
 interface EvaluateFlags extends ManifestOptions {
   bundle: string;
   out: string;
-  backend: string;
-  engine?: string;
-  precision: string;
+  runtime: string;
   gallery: string;
   json?: boolean;
 }
@@ -27,16 +26,16 @@ export function registerEvaluate(program: Command): void {
     .command('evaluate')
     .description('Evaluate a trained bundle on labelled images: metrics, results JSON and the HTML report')
     .requiredOption('--bundle <dir>', 'trained model bundle folder')
-    .requiredOption('--out <dir>', 'output folder (results.json, report.html, cam/)')
-    .option('--backend <name>', 'runtime: tfjs, onnx or transformers', 'tfjs')
-    .option('--engine <name>', 'engine / execution provider; default: best available')
-    .option('--precision <p>', 'onnx: fp32, fp16 or int8', 'fp32')
-    .option('--gallery <n>', 'CAM overlays in the report', '8')
+    .requiredOption('--out <dir>', 'output folder (results.json, report.html, cam/)');
+  addRuntimeOption(cmd)
+    .option('--gallery <n>', 'CAM overlays in the report (0 for a runtime without the feature map)', '8')
     .option('--json', 'machine-readable output');
+  retireFlags(cmd, runtimeFlagsRetired());
   addManifestOptions(cmd).action(async (f: EvaluateFlags) => {
     const gallery = parseIntOption('--gallery', f.gallery, 0, 100)!;
+    checkOutFolder('--out', f.out, 'results.json');
     const manifest = await readManifestOption(f);
-    const model = await loadBundleOn(f.bundle, { backend: f.backend, ...(f.engine ? { engine: f.engine } : {}), precision: f.precision });
+    const model = await loadBundleOn(f.bundle, f.runtime, { features: gallery > 0 });
     const bar = progress('evaluate', manifest.items.length);
     let results;
     try {
@@ -50,8 +49,8 @@ export function registerEvaluate(program: Command): void {
     const doc = await buildReport({ experiment: results, experimentDir: f.out, title: `Evaluation of ${f.bundle}` });
     const written = writeReport(doc, join(f.out, 'report.html'));
     const run = results.runs[0]!;
-    const leftOut = run.warnings.filter((w) => w.includes(': left out: ')).length;
-    const truncated = run.warnings.length - leftOut;
+    const leftOut = run.warnings.filter((w) => w.kind === 'left-out').length;
+    const truncated = run.warnings.filter((w) => w.kind === 'truncated-read').length;
     const correct = run.predictions.filter((p) => (p.probability >= run.threshold ? 1 : 0) === p.truth).length;
     emit(
       { results: resultsFile, report: written.html, runtime: runtimeLabel(model.runtime), images: run.predictions.length, leftOut, truncatedRead: truncated, accuracy: correct / Math.max(1, run.predictions.length) },

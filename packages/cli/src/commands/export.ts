@@ -5,19 +5,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AffnetError, readBundle } from '@affnet/core';
+import { AffnetError, PRECISIONS, readBundle } from '@affnet/core';
 import { addManifestOptions, type ManifestOptions } from '../options/manifest.js';
-import { parseChoice, parseIntOption, parseList } from '../options/parse.js';
+import { checkOutFolder, parseChoice, parseIntOption, parseList } from '../options/parse.js';
 import { emit, progress } from '../output.js';
-import { PRECISIONS } from '../runtime/backends.js';
+import { retireFlags } from '../options/runtime.js';
 import { calibrationBatches } from '../runtime/calibration.js';
 
 interface ExportOptions extends Partial<ManifestOptions> {
   bundle: string;
   out: string;
   format: string;
-  precision: string;
+  precisions: string;
   calibrationImages: string;
+  int8Weights: string;
   json?: boolean;
 }
 
@@ -30,18 +31,22 @@ export function registerExport(program: Command): void {
     .requiredOption('--bundle <dir>', 'trained model bundle folder')
     .requiredOption('--out <dir>', 'output folder')
     .option('--format <f>', 'onnx, hf or both', 'onnx')
-    .option('--precision <list>', 'comma-separated: fp32, fp16, int8', 'fp32')
+    .option('--precisions <list>', 'comma-separated: fp32, fp16, int8', 'fp32')
     .option('--calibration-images <n>', 'int8: images from --manifest used to calibrate activations', '32')
+    .option('--int8-weights <bits>', 'int8: weight range, 7 (exact on every x86 CPU) or 8 (exact only on CPUs with VNNI / AMX / Arm DOTPROD; drifts on AVX2-only CPUs)', '7')
     .option('--json', 'machine-readable output');
+  retireFlags(cmd, [{ flags: '--precision <list>', instead: (v) => `--precisions ${String(v)}` }]);
   addManifestOptions(cmd, false).action(async (opts: ExportOptions) => {
     const format = parseChoice('--format', opts.format, FORMATS);
-    const precisions = parseList('--precision', opts.precision, PRECISIONS);
+    const precisions = parseList('--precisions', opts.precisions, PRECISIONS);
+    checkOutFolder('--out', opts.out, 'model.onnx');
     const count = parseIntOption('--calibration-images', opts.calibrationImages, 1)!;
+    const weightBits = Number(parseChoice('--int8-weights', opts.int8Weights, ['7', '8'] as const)) as 7 | 8;
     const bundle = await readBundle(opts.bundle);
-    let quantization;
+    let quantization: { calibration: Awaited<ReturnType<typeof calibrationBatches>>; weightBits: 7 | 8 } | undefined;
     if (precisions.includes('int8')) {
-      if (!opts.manifest) throw new AffnetError('E_OPTION_INVALID', '--precision int8 needs calibration images: give --manifest FILE (training images)');
-      quantization = { calibration: await calibrationBatches(bundle, opts as ManifestOptions, count) };
+      if (!opts.manifest) throw new AffnetError('E_OPTION_INVALID', '--precisions int8 needs calibration images: give --manifest FILE (training images)');
+      quantization = { calibration: await calibrationBatches(bundle, opts as ManifestOptions, count), weightBits };
     }
     const onnx = await import('@affnet/backend-onnx');
     mkdirSync(opts.out, { recursive: true });
@@ -62,6 +67,9 @@ export function registerExport(program: Command): void {
       bar.tick(precisions.length);
     }
     bar.stop();
-    emit({ bundle: opts.bundle, format, precisions, files: written }, opts, () => written.map((f) => `wrote ${f}`).join('\n'));
+    const scheme = quantization ? { int8: onnx.describeScheme(weightBits) } : {};
+    emit({ bundle: opts.bundle, format, precisions, files: written, ...scheme }, opts, () =>
+      [...written.map((f) => `wrote ${f}`), ...(quantization ? [`int8: ${scheme.int8}`] : [])].join('\n'),
+    );
   });
 }

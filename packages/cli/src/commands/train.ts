@@ -5,14 +5,14 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AffnetError, initialBundle, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
-import { createDiskFeatureCache, labelledImages, pathwaySpec, prepareImages, specKey, type PreparedImage } from '@affnet/eval';
+import { AffnetError, formatWarning, initialBundle, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
+import { createDiskFeatureCache, labelledImages, pathwaySpec, prepareImages, setWarnings, specKey, type PreparedImage } from '@affnet/eval';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../options/parse.js';
-import { addTrainingOptions, checkFrozenTrunkFlags, engineOptions, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
+import { trainEngineOptions } from '../options/runtime.js';
+import { addTrainingOptions, checkFrozenTrunkFlags, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress } from '../output.js';
-import { createRegistry, createTrainer } from '../runtime/backends.js';
-import { inferenceRuntime } from '../runtime/inference.js';
+import { createTrainer, openRuntime, runtimeLabel } from '../runtime/backends.js';
 import { startingWeights } from '../runtime/pretrained.js';
 
 interface TrainFlags extends ManifestOptions, TrainingFlags {
@@ -52,23 +52,23 @@ export function registerTrain(program: Command): void {
     const spec = pathwaySpec(pathway, inputSize, parseNumberOption('--crop-fraction', f.cropFraction, 0.05, 1), normalisationOption(f));
     const settings = trainingSettings(f);
     checkFrozenTrunkFlags(f, settings.mode, false);
+    const trainOn = trainEngineOptions(f.trainRuntime);
+    const frozen = settings.mode === 'frozen-trunk';
+    const runtime = frozen ? await openRuntime(f.runtime, { features: true, normalisation: spec.normalisation }) : undefined;
 
     const prep = progress('read images', manifest.items.length);
     const read = radiographReader(f);
     const set = (await prepareImages(manifest, [spec], { onProgress: () => prep.tick(), read })).get(specKey(spec))!;
     prep.stop();
-    for (const failure of set.failures) process.stderr.write(`train: left out ${failure.id}: ${failure.reason}\n`);
-    for (const n of set.notes) process.stderr.write(`train: ${n.id}: ${n.note}\n`);
+    for (const w of setWarnings(set)) process.stderr.write(`train: ${formatWarning(w)}\n`);
     const foldOf = fraction > 0 ? patientHoldout(manifest, { fraction, seed }).foldOf : manifest.items.map(() => -1);
     const pick = (test: boolean): PreparedImage[] => set.images.filter((img): img is PreparedImage => img !== undefined && (foldOf[img.index] === 0) === test);
     const train = pick(false);
     const validation = pick(true);
     const start = await startingWeights(f.weights, architecture, spec, [...manifest.labels], manifest.positive, seed);
 
-    const frozen = settings.mode === 'frozen-trunk';
     let startBundle = start?.bundle;
     let trunk: LoadedModel | undefined;
-    const runtime = frozen ? await inferenceRuntime(await createRegistry(), f.runtime, f.engine) : undefined;
     if (runtime?.note) process.stderr.write(`${runtime.note}\n`);
     if (runtime && runtime.name !== 'tfjs') {
       // The trunk runtime needs the starting weights as a bundle: for random weights, the trainer's seeded ones.
@@ -98,7 +98,7 @@ export function registerTrain(program: Command): void {
         ...(checkpointDir ? { checkpointDir } : {}),
         seed,
         tool: 'affnet train',
-        backendOptions: engineOptions(f.engine),
+        backendOptions: trainOn,
         onProgress: (p) => {
           if (p.phase === 'epoch') {
             bar ??= progress('train epochs', p.epochs);
@@ -114,12 +114,12 @@ export function registerTrain(program: Command): void {
     await writeBundle(f.out, result.bundle);
     const last = result.history.at(-1);
     emit(
-      { bundle: f.out, runtime: result.runtime, bestEpoch: result.bestEpoch, stopReason: result.stopReason, resumedFrom: result.resumedFrom, trainImages: train.length, validationImages: validation.length, initialisation: start?.description ?? `random (seed ${seed})`, history: result.history },
+      { bundle: f.out, runtime: result.runtime, trainedOn: runtimeLabel(result.runtime), ...(trunk ? { trunkFeaturesOn: runtimeLabel(trunk.runtime) } : {}), bestEpoch: result.bestEpoch, stopReason: result.stopReason, resumedFrom: result.resumedFrom, trainImages: train.length, validationImages: validation.length, initialisation: start?.description ?? `random (seed ${seed})`, history: result.history },
       f,
       () =>
         [
           `bundle: ${join(f.out)}`,
-          `engine: ${result.runtime.backend}/${result.runtime.engine}; ${train.length} training and ${validation.length} validation images; start: ${start?.description ?? `random (seed ${seed})`}`,
+          `trained on: ${runtimeLabel(result.runtime)}${trunk ? `, trunk features on ${runtimeLabel(trunk.runtime)}` : ''}; ${train.length} training and ${validation.length} validation images; start: ${start?.description ?? `random (seed ${seed})`}`,
           `epochs: ${result.history.length} (${result.stopReason}${result.resumedFrom ? `, resumed after epoch ${result.resumedFrom}` : ''}); best epoch ${result.bestEpoch}`,
           last ? `last epoch: loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}${last.valAccuracy !== undefined ? `, validation accuracy ${last.valAccuracy.toFixed(3)}` : ''}` : '',
         ].join('\n'),

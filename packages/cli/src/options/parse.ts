@@ -1,4 +1,5 @@
 /** Option value parsing with errors that name the option and the valid values. */
+import { extname } from 'node:path';
 import { AffnetError, choiceError } from '@affnet/core';
 
 export function parseIntOption(option: string, value: string | undefined, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -29,4 +30,15 @@ export function parseList<T extends string>(option: string, value: string, valid
 export function parseChoice<T extends string>(option: string, value: string, valid: readonly T[]): T {
   if (!(valid as readonly string[]).includes(value)) throw choiceError(option, value, valid);
   return value as T;
+}
+
+/**
+ * `--out` is a folder on every command. A value that looks like a file of the kind the folder will
+ * hold (`--out preds.jsonl`, `--out report.html`) is refused with where that file now goes.
+ */
+export function checkOutFolder(option: string, value: string, fileInside: string): void {
+  const ext = extname(value).toLowerCase();
+  if (['.jsonl', '.json', '.html', '.md', '.csv'].includes(ext)) {
+    throw new AffnetError('E_OPTION_INVALID', `${option} ${value}: ${option} is a folder on every command; give --out DIR and the file is written as DIR/${fileInside}`);
+  }
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { AffnetError, NORMALISATIONS, OPTIMIZER_NAMES, TRAIN_MODES, type NormalisationName } from '@affnet/core';
 import type { TrainingSettings } from '@affnet/eval';
 import { parseChoice, parseIntOption, parseNumberOption } from './parse.js';
+import { RUNTIME_GRAMMAR, retireFlags } from './runtime.js';
 
 export interface TrainingFlags {
   mode: string;
@@ -14,7 +15,7 @@ export interface TrainingFlags {
   augment?: boolean;
   augmentDraws?: string;
   topBlocks?: string;
-  engine?: string;
+  trainRuntime?: string;
   seed: string;
   weights: string;
   normalisation: string;
@@ -25,6 +26,7 @@ export interface TrainingFlags {
 }
 
 export function addTrainingOptions(cmd: Command, defaults: { mode?: string } = {}): Command {
+  retireFlags(cmd, [{ flags: '--engine <name>', instead: (v) => `--train-runtime tfjs:${String(v)} (the trainer's engine; --runtime chooses where features and held-out predictions run)` }]);
   return cmd
     .option('--mode <mode>', `training mode: ${TRAIN_MODES.join(', ')}`, defaults.mode ?? 'full')
     .option('--epochs <n>', 'epochs (default: the preset of the architecture: ResNet50 100, InceptionV3 100, VGG19 200)')
@@ -35,13 +37,13 @@ export function addTrainingOptions(cmd: Command, defaults: { mode?: string } = {
     .option('--augment', 'random rotation ±10°, shift < 10 %, zoom < 10 % (Zdolsek et al. 2021)')
     .option('--augment-draws <n>', 'frozen-trunk with --augment: feature draws cached per image', '1')
     .option('--top-blocks <n>', 'top-blocks mode: number of blocks to train from the output end')
-    .option('--engine <name>', 'tfjs engine for training (wasm, cpu, webgpu, tfjs-node …); default: best available')
+    .option('--train-runtime <spec>', 'where the gradient steps run: tfjs or tfjs:ENGINE (wasm, cpu, webgpu, tfjs-node …); default: best available')
     .option('--seed <n>', 'seed of folds, data order, augmentation and initial weights', '0')
     .option('--weights <w>', 'starting weights: auto (ImageNet where AFFNET_WEIGHTS_DIR has them), imagenet, none, or a path', 'auto')
     .option('--normalisation <name>', `input normalisation: ${NORMALISATIONS.join(', ')} (Keras ImageNet input for VGG19/ResNet50 weights)`, 'zscore')
     .option('--standardise-features', 'frozen-trunk: train the head on standardised features (folded back into the saved weights; CAM stays exact)')
     .option('--l2 <x>', 'L2 penalty on the classifier kernel (loss + x·Σw²)')
-    .option('--runtime <r>', 'inference runtime for frozen-trunk features (and cv\'s held-out folds): auto (ONNX Runtime CPU when it loads), tfjs, onnx, onnx:ENGINE', 'auto')
+    .option('--runtime <spec>', `inference runtime for frozen-trunk features (and cv's held-out folds): ${RUNTIME_GRAMMAR}; auto: ONNX Runtime CPU where it loads`, 'auto')
     .option('--feature-cache <dir>', 'frozen-trunk: keep pooled trunk features in this folder and reuse them in later runs (same images, trunk and preprocessing)');
 }
 
@@ -82,8 +84,4 @@ export function checkFrozenTrunkFlags(f: TrainingFlags, mode: string, runtimeUse
 
 export function normalisationOption(f: TrainingFlags): NormalisationName {
   return parseChoice('--normalisation', f.normalisation, NORMALISATIONS);
-}
-
-export function engineOptions(engine: string | undefined): { engines: string[]; allowFallback: boolean } | { allowFallback: boolean } {
-  return engine ? { engines: [engine], allowFallback: false } : { allowFallback: true };
 }

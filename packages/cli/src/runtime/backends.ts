@@ -1,49 +1,62 @@
 /**
- * The CLI's wiring of inference backends and the trainer. Backend packages are imported only when
- * a command needs them (ONNX Runtime and TensorFlow.js take a while to load), and registered in a
- * registry instance (core `createBackendRegistry`).
+ * The CLI's runtimes. Backend packages are listed once, below; each exports
+ * `register(registry, options?)` (core `BackendRegistry`), which declares its backends, their
+ * capabilities and whether `auto` may use them. Every command chooses a runtime through
+ * {@link openRuntime} with core's one grammar (`auto | BACKEND[:ENGINE][/PRECISION]`).
+ *
+ * Adding a runtime: a package that exports `register`, plus one line in {@link BACKEND_MODULES}.
  */
 import {
   AffnetError,
-  choiceError,
   createBackendRegistry,
+  parseRuntimeSpec,
   readBundle,
+  resolveRuntime,
+  runtimeId,
   type BackendRegistry,
   type LoadedModel,
   type LoadOptions,
   type ModelBundle,
+  type ResolvedRuntime,
   type RuntimeInfo,
+  type RuntimeNeeds,
   type Trainer,
 } from '@affnet/core';
 
-export const BACKEND_NAMES = ['tfjs', 'onnx', 'transformers'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-export const PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
+interface BackendModule {
+  register(registry: BackendRegistry, options?: { priority?: number }): void;
+  quietTfjs?(): void;
+}
 
 /**
- * A registry with the tfjs backend (priority 20) and the ONNX Runtime and transformers.js backends
- * (10, 5). A backend package that cannot be imported here (e.g. a native module missing for this
- * platform) is still registered, as a backend whose creation fails with that reason, so the
- * others work and asking for it names the cause.
+ * The backend packages, imported when a command first needs a runtime. `provides` names what a
+ * package registers, so that a package that cannot be imported here (a native module missing for
+ * this platform) still shows up, as backends that fail to start with that reason.
  */
-export async function createRegistry(): Promise<BackendRegistry> {
-  const registry = createBackendRegistry();
-  const failed = (name: string, priority: number, e: unknown): void =>
-    registry.register(name, () => Promise.reject(new AffnetError('E_BACKEND_UNAVAILABLE', `${name}: the backend package could not be loaded: ${e instanceof Error ? e.message : String(e)}`)), priority);
-  try {
-    const tfjs = await import('@affnet/backend-tfjs');
-    tfjs.quietTfjs(); // the CLI reports the engine itself
-    tfjs.register(registry, 20);
-  } catch (e) {
-    failed('tfjs', 20, e);
-  }
-  try {
-    (await import('@affnet/backend-onnx')).register(registry, { priority: 10 });
-  } catch (e) {
-    failed('onnx', 10, e);
-    failed('transformers', 5, e);
-  }
-  return registry;
+export const BACKEND_MODULES: readonly { module: string; provides: readonly string[]; load: () => Promise<BackendModule> }[] = [
+  { module: '@affnet/backend-onnx', provides: ['onnx', 'transformers'], load: () => import('@affnet/backend-onnx') },
+  { module: '@affnet/backend-tfjs', provides: ['tfjs'], load: () => import('@affnet/backend-tfjs') },
+];
+
+let shared: Promise<BackendRegistry> | undefined;
+
+/** A registry holding every backend module's backends (created once per process). */
+export function createRegistry(): Promise<BackendRegistry> {
+  shared ??= (async () => {
+    const registry = createBackendRegistry();
+    for (const m of BACKEND_MODULES) {
+      try {
+        const mod = await m.load();
+        mod.quietTfjs?.(); // the CLI reports the engine itself
+        mod.register(registry);
+      } catch (e) {
+        const why = `the backend package ${m.module} could not be loaded: ${e instanceof Error ? e.message : String(e)}`;
+        for (const name of m.provides) registry.register(name, () => Promise.reject(new AffnetError('E_BACKEND_UNAVAILABLE', `${name}: ${why}`)), { priority: -1 });
+      }
+    }
+    return registry;
+  })();
+  return shared;
 }
 
 export async function createTrainer(): Promise<Trainer> {
@@ -52,47 +65,24 @@ export async function createTrainer(): Promise<Trainer> {
   return tfjs.createTfjsTrainer();
 }
 
-export interface RuntimeChoice {
-  backend: string;
-  /** Engine / execution provider; the backend's best available when unset. */
-  engine?: string;
-  precision?: string;
-  threads?: number;
+/** Resolve a `--runtime` value (or any option in the same grammar) against the registry; needs are checked before any work. */
+export async function openRuntime(spec: string, needs: RuntimeNeeds = {}, option = '--runtime'): Promise<ResolvedRuntime> {
+  return resolveRuntime(await createRegistry(), spec, needs, option);
 }
 
-export function parseBackend(name: string): BackendName {
-  if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw choiceError('--backend', name, BACKEND_NAMES);
-  return name as BackendName;
-}
-
-export function parsePrecision(name: string): RuntimeInfo['precision'] {
-  if (!(PRECISIONS as readonly string[]).includes(name)) throw choiceError('--precision', name, PRECISIONS);
-  return name as RuntimeInfo['precision'];
-}
-
-/** Load options for a runtime choice: an asked engine is required (no silent fall-back). */
-export function loadOptionsFor(choice: RuntimeChoice, extra: LoadOptions = {}): LoadOptions {
-  const precision = choice.precision ? parsePrecision(choice.precision) : undefined;
-  if (precision && precision !== 'fp32' && choice.backend === 'tfjs') {
-    throw new AffnetError('E_OPTION_INVALID', `--precision ${precision}: the tfjs backend runs fp32 only; use --backend onnx for fp16 / int8`);
-  }
-  return {
-    ...(choice.engine ? { engines: [choice.engine], allowFallback: false } : { allowFallback: true }),
-    ...(precision ? { precision } : {}),
-    ...(choice.threads !== undefined ? { threads: choice.threads } : {}),
-    ...extra,
-  };
-}
-
-/** Read a bundle folder and load it on the chosen runtime. */
-export async function loadBundleOn(bundleDir: string | ModelBundle, choice: RuntimeChoice, extra: LoadOptions = {}): Promise<LoadedModel> {
+/**
+ * Read a bundle and load it on the runtime `spec` names, checked against what the bundle and the
+ * command need (`features` for CAM). A note from `auto` goes to stderr.
+ */
+export async function loadBundleOn(bundleDir: string | ModelBundle, spec: string, needs: Omit<RuntimeNeeds, 'normalisation'> = {}, extra: LoadOptions = {}, option = '--runtime'): Promise<LoadedModel> {
+  const parsed = parseRuntimeSpec(spec, option); // a bad spec fails before the bundle is read
   const bundle = typeof bundleDir === 'string' ? await readBundle(bundleDir) : bundleDir;
-  const registry = await createRegistry();
-  const { backend } = await registry.resolve([parseBackend(choice.backend)]);
-  return backend.load(bundle, loadOptionsFor(choice, extra));
+  const runtime = await resolveRuntime(await createRegistry(), parsed, { ...needs, normalisation: bundle.manifest.preprocessing.normalisation }, option);
+  if (runtime.note) process.stderr.write(`${runtime.note}\n`);
+  return runtime.backend.load(bundle, { ...runtime.loadOptions, ...extra });
 }
 
-/** "tfjs/wasm/fp32": what ran. */
+/** "onnx:cpu/fp32": what ran, in the runtime grammar (a record's value works as `--runtime`). */
 export function runtimeLabel(r: RuntimeInfo): string {
-  return `${r.backend}/${r.engine}/${r.precision}`;
+  return runtimeId(r);
 }

@@ -2,8 +2,8 @@
  * Calibration images for int8 quantisation: the first images of a manifest, preprocessed as the
  * bundle says (core pathways, through eval's `prepareImages`), in batches.
  */
-import { AffnetError, type ImageBatch, type ModelBundle } from '@affnet/core';
-import { prepareImages, specKey, stack } from '@affnet/eval';
+import { AffnetError, stackImages, type ImageBatch, type ModelBundle } from '@affnet/core';
+import { prepareImages, specKey } from '@affnet/eval';
 import { radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 
 export async function calibrationBatches(bundle: ModelBundle, manifestOptions: ManifestOptions, count: number, batchSize = 8): Promise<ImageBatch[]> {
@@ -16,6 +16,6 @@ export async function calibrationBatches(bundle: ModelBundle, manifestOptions: M
     throw new AffnetError('E_MANIFEST_INVALID', `no calibration image could be read (${set.failures[0]?.reason ?? 'empty manifest'})`, { file: manifestOptions.manifest });
   }
   const batches: ImageBatch[] = [];
-  for (let i = 0; i < images.length; i += batchSize) batches.push(stack(images.slice(i, i + batchSize), spec.inputSize));
+  for (let i = 0; i < images.length; i += batchSize) batches.push(stackImages(images.slice(i, i + batchSize), spec.inputSize));
   return batches;
 }

@@ -1,10 +1,13 @@
 /** The machine and its load while measuring, for the comparison's notes. */
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { cpuIsa, describeIsa } from '@affnet/core';
 
 export function machineInfo(): Record<string, string | number> {
   const [one, five] = loadavg();
   return {
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cpu: cpuIsa().model,
+    // int8 speed and accuracy depend on it (VNNI / AMX vs AVX2 only).
+    'cpu ISA': describeIsa(),
     cores: availableParallelism(),
     'memory GiB': Math.round(totalmem() / 2 ** 30),
     'load average 1/5 min': `${one!.toFixed(2)} / ${five!.toFixed(2)}`,

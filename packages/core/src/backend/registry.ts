@@ -5,9 +5,28 @@
  * A backend the caller asked for but that is missing is named, never silently replaced.
  */
 import { AffnetError } from '../errors.js';
-import type { InferenceBackend } from './types.js';
+import type { BackendCapabilities, InferenceBackend } from './types.js';
 
 export type BackendFactory = () => Promise<InferenceBackend>;
+
+export interface BackendEntryOptions {
+  /** Higher first, when no preference is given and for `auto`. @defaultValue 0 */
+  priority?: number;
+  /** What the backend can do, known before it is created (checked against requests before any work). */
+  capabilities?: BackendCapabilities;
+  /**
+   * Whether `auto` may choose this backend, and on which engine (unset: the backend's best
+   * available). `false`: only when named. @defaultValue {}
+   */
+  auto?: { engine?: string } | false;
+}
+
+export interface BackendEntry {
+  name: string;
+  priority: number;
+  capabilities?: BackendCapabilities;
+  auto: { engine?: string } | false;
+}
 
 export interface Resolved {
   backend: InferenceBackend;
@@ -16,13 +35,18 @@ export interface Resolved {
 }
 
 export interface BackendRegistry {
-  register(name: string, factory: BackendFactory, priority?: number): void;
+  /** @param options - a priority, or the entry's options */
+  register(name: string, factory: BackendFactory, options?: number | BackendEntryOptions): void;
   names(): string[];
+  /** Registered backends, highest priority first (nothing is created). */
+  entries(): BackendEntry[];
+  /** Initialise one backend by name (once; a failure is retried on the next call). */
+  create(name: string): Promise<InferenceBackend>;
   resolve(preferences?: string[], options?: { allowFallback?: boolean }): Promise<Resolved>;
 }
 
 export function createBackendRegistry(): BackendRegistry {
-  const entries = new Map<string, { factory: BackendFactory; priority: number }>();
+  const entries = new Map<string, { factory: BackendFactory } & BackendEntry>();
   const initialised = new Map<string, Promise<InferenceBackend>>();
 
   const init = (name: string): Promise<InferenceBackend> => {
@@ -36,12 +60,22 @@ export function createBackendRegistry(): BackendRegistry {
   };
 
   return {
-    register(name, factory, priority = 0) {
-      entries.set(name, { factory, priority });
+    register(name, factory, options = 0) {
+      const o: BackendEntryOptions = typeof options === 'number' ? { priority: options } : options;
+      entries.set(name, { name, factory, priority: o.priority ?? 0, ...(o.capabilities ? { capabilities: o.capabilities } : {}), auto: o.auto ?? {} });
       initialised.delete(name);
     },
     names() {
       return [...entries.keys()];
+    },
+    entries() {
+      return [...entries.values()].sort((a, b) => b.priority - a.priority).map(({ factory: _f, ...e }) => e);
+    },
+    create(name) {
+      if (!entries.has(name)) {
+        return Promise.reject(new AffnetError('E_BACKEND_UNAVAILABLE', `backend "${name}" is not registered (available: ${[...entries.keys()].join(', ') || 'none'})`));
+      }
+      return init(name);
     },
     async resolve(preferences = [], options = {}) {
       const byPriority = [...entries.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);

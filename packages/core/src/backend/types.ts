@@ -5,6 +5,10 @@
  * backend repeats preprocessing.
  */
 import type { ModelBundle } from '../bundle/types.js';
+import type { NormalisationName } from '../bundle/types.js';
+import type { Precision } from './runtime-spec.js';
+
+export type { Precision } from './runtime-spec.js';
 
 /** A batch of preprocessed images, NHWC Float32. */
 export interface ImageBatch {
@@ -20,7 +24,7 @@ export interface RuntimeInfo {
   /** Engine or execution provider, e.g. "wasm", "cpu", "webgpu", "cuda". */
   engine: string;
   /** Numeric precision of the weights: fp32, fp16, int8. */
-  precision: 'fp32' | 'fp16' | 'int8';
+  precision: Precision;
   /** Free-form details (library versions, thread count …). */
   details?: Record<string, string | number | boolean>;
 }
@@ -41,17 +45,48 @@ export interface LoadedModel {
   dispose(): Promise<void>;
 }
 
+/** int8 quantisation of a model at load time (backends with int8 in their capabilities). */
+export interface QuantizationOptions {
+  /** Preprocessed training images (NHWC, as core's pathway gives them) that calibrate the activation ranges. */
+  calibration: ImageBatch[];
+  /** @defaultValue 'percentile' */
+  method?: 'minmax' | 'percentile';
+  /** @defaultValue 99.99 */
+  percentile?: number;
+  /** Weight range: 7 bits (exact on every x86 int8 kernel) or 8. @defaultValue 7 */
+  weightBits?: 7 | 8;
+}
+
+/** Options every backend's `load` takes; a backend may accept more (its own options type extends this). */
 export interface LoadOptions {
   /** Engine / provider preference in order, e.g. ["webgpu", "wasm", "cpu"]. */
   engines?: string[];
   /** Allow falling back to another engine when the requested ones are absent. Default false. */
   allowFallback?: boolean;
   threads?: number;
-  [key: string]: unknown;
+  /** @defaultValue 'fp32' (must be one of the backend's `capabilities.precisions`) */
+  precision?: Precision;
+  /** Needed for `precision: 'int8'`. */
+  quantization?: QuantizationOptions;
+}
+
+/** What a backend can do, known without loading a model: lets callers refuse an impossible request before any work starts. */
+export interface BackendCapabilities {
+  /** Precisions `load` accepts. */
+  precisions: readonly Precision[];
+  /** Whether `forward(batch, { features: true })` returns the last feature map (CAM, frozen-trunk features). */
+  features: boolean;
+  /** Engines the backend knows, best first (whether each is available here: `engines()`). */
+  engines: readonly string[];
+  /** Largest batch one `forward` call accepts; undefined: any (the model splits internally). */
+  maxBatch?: number;
+  /** Input normalisations a model on this backend can take; undefined: any. */
+  normalisations?: readonly NormalisationName[];
 }
 
 export interface InferenceBackend {
   readonly name: string;
+  readonly capabilities: BackendCapabilities;
   /** Engines this backend knows, with whether each is available here and why not. */
   engines(): Promise<EngineAvailability[]>;
   load(bundle: ModelBundle, options?: LoadOptions): Promise<LoadedModel>;

@@ -6,22 +6,9 @@
  * interpolate(align_corners = False).
  */
 import { AffnetError } from '../errors.js';
+import { mapHeatmapToOriginal } from '../pathways/heatmap.js';
+import type { Affine } from '../geometry/affine.js';
 import type { MapBatch } from './class-activation.js';
-
-function axis(outSize: number, inSize: number): { i0: Int32Array; i1: Int32Array; t: Float64Array } {
-  const i0 = new Int32Array(outSize);
-  const i1 = new Int32Array(outSize);
-  const t = new Float64Array(outSize);
-  const scale = inSize / outSize;
-  for (let j = 0; j < outSize; j++) {
-    const src = Math.min(Math.max((j + 0.5) * scale - 0.5, 0), inSize - 1);
-    const lo = Math.floor(src);
-    i0[j] = lo;
-    i1[j] = Math.min(lo + 1, inSize - 1);
-    t[j] = src - lo;
-  }
-  return { i0, i1, t };
-}
 
 /**
  * @param maps - [n, h, w]
@@ -34,25 +21,16 @@ export function upsampleBilinear(maps: MapBatch, height: number, width = height)
   if (![height, width].every((s) => Number.isInteger(s) && s > 0)) {
     throw new AffnetError('E_OPTION_INVALID', `cam: upsample size ${height}×${width} is not a positive integer size`);
   }
-  const ys = axis(height, h);
-  const xs = axis(width, w);
+  // One sampler for every heatmap (pathways/heatmap.ts, which reads a heatmap spanning an S×S square
+  // at (u + ½)·(cells / S) − ½): output pixel (x, y) is sent to u = (x + ½)·S/width − ½,
+  // v = (y + ½)·S/height − ½, which reads the map at (x + ½)·(w / width) − ½ and
+  // (y + ½)·(h / height) − ½ — the half-pixel rule above. S is arbitrary; w keeps the numbers small.
+  const S = w;
+  const toSquare: Affine = [S / width, 0, (0.5 * S) / width - 0.5, 0, S / height, (0.5 * S) / height - 0.5];
   const out = new Float32Array(n * height * width);
   for (let b = 0; b < n; b++) {
-    const src = b * h * w;
-    const dst = b * height * width;
-    for (let y = 0; y < height; y++) {
-      const r0 = src + ys.i0[y]! * w;
-      const r1 = src + ys.i1[y]! * w;
-      const ty = ys.t[y]!;
-      for (let x = 0; x < width; x++) {
-        const a = xs.i0[x]!;
-        const c = xs.i1[x]!;
-        const tx = xs.t[x]!;
-        const top = maps.data[r0 + a]! * (1 - tx) + maps.data[r0 + c]! * tx;
-        const bottom = maps.data[r1 + a]! * (1 - tx) + maps.data[r1 + c]! * tx;
-        out[dst + y * width + x] = top * (1 - ty) + bottom * ty;
-      }
-    }
+    const plane = { width: w, height: h, data: maps.data.subarray(b * h * w, (b + 1) * h * w) };
+    out.set(mapHeatmapToOriginal(plane, toSquare, width, height, { inputSize: S }), b * height * width);
   }
   return { data: out, shape: [n, height, width] };
 }

@@ -1,3 +1,5 @@
+import type { RunWarning } from '../errors.js';
+
 /** Metadata carried with every decoded radiograph. Patient fields never go to logs. */
 export interface RadiographMeta {
   /** Where the pixels came from (a path or a label); used in error messages. */
@@ -18,6 +20,8 @@ export interface RadiographMeta {
   laterality?: string;
   /** Free-form notes on how the pixels were produced (LUTs applied, inversion …). */
   pipeline?: string[];
+  /** What a user must know about these pixels (a truncated file decoded on request), as data. */
+  warnings?: RunWarning[];
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
-import { AffnetError, choiceError } from '../errors.js';
+import { AffnetError, choiceError, type RunWarning } from '../errors.js';
 import { toSingleChannel } from './channels.js';
 import { createRadiograph, type Radiograph } from './radiograph.js';
 import { jpegIsTruncated, pngIsTruncated, sniffOther, sniffRaster, SUPPORTED_RASTER_FORMATS, tiffPhotometric, type RasterFormat } from './sniff.js';
@@ -68,12 +68,14 @@ export async function decodeRaster(input: Buffer | string, source?: string, opti
   const aligned = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
   const pixels = new Float32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
   const single = toSingleChannel(pixels, info.channels, meta.hasAlpha, sixteen ? 65535 : 255);
+  const warnings: RunWarning[] = [];
   if (decoded.truncated) {
     const { rows, value } = constantTail(single.data, info.width, info.height);
-    notes.push(
+    const detail =
       `truncated ${format.toUpperCase()} decoded (truncated: 'accept'): the image data after the break is decoder fill, not read from the file` +
-        (rows > 0 ? ` (the last ${rows} of ${info.height} rows are constant ${value})` : ''),
-    );
+      (rows > 0 ? ` (the last ${rows} of ${info.height} rows are constant ${value})` : '');
+    notes.push(detail);
+    warnings.push({ kind: 'truncated-read', file, detail });
   }
   return createRadiograph(info.width, info.height, single.data, {
     source: file,
@@ -81,6 +83,7 @@ export async function decodeRaster(input: Buffer | string, source?: string, opti
     photometricInterpretation: whiteIsZero ? 'MONOCHROME1' : 'MONOCHROME2',
     bitDepth: sixteen ? 16 : 8,
     pipeline: [`${format.toUpperCase()} ${sixteen ? 16 : 8}-bit ${grey ? 'grey' : 'RGB'} decoded with sharp ${sharp.versions.sharp}`, ...notes, ...single.notes],
+    ...(warnings.length > 0 ? { warnings } : {}),
   });
 }
 
@@ -150,10 +153,12 @@ function asDecodeError(format: RasterFormat, e: unknown, file: string, buf: Uint
   }
   if (isTruncated(format, buf)) {
     const marker = format === 'png' ? 'IEND chunk' : 'end-of-image marker (FFD9)';
-    const advice = accepted ? 'too little is left to decode even with truncated: \'accept\'' : "pass { truncated: 'accept' } to decode the partial image";
-    return new AffnetError('E_IMAGE_DECODE', `${name} file is truncated (it ends before its ${marker}; decoder: ${reason}); ${advice}`, {
+    const detail = `${name} file is truncated (it ends before its ${marker}; decoder: ${reason})`;
+    if (accepted) return new AffnetError('E_IMAGE_DECODE', `${detail}; too little is left to decode even when truncated files are accepted`, { file, cause: e });
+    return new AffnetError('E_IMAGE_DECODE', detail, {
       file,
       cause: e,
+      hint: { api: "pass { truncated: 'accept' } to decode the partial image", cli: 'give --accept-truncated to decode the partial image' },
     });
   }
   return new AffnetError('E_IMAGE_DECODE', `corrupt ${name} data (decoder: ${reason})`, { file, cause: e });

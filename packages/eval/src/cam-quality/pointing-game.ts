@@ -5,9 +5,9 @@
  * tolerance is scaled with the input, so it covers the same share of the image (4.3 px at 64 px).
  * Here it runs in network-input coordinates: the ground-truth polygon is mapped there with the
  * pathway's forward transform (an affine map takes a polygon to a polygon exactly), and the peak
- * is taken on the CAM upsampled to the input size.
+ * is the centre of the CAM's largest cell at feature resolution ({@link pointingGame}).
  */
-import { affine, type Affine, type Point } from '@affnet/core';
+import { AffnetError, affine, type Affine, type Point } from '@affnet/core';
 
 /** Tolerance in network-input pixels at {@link POINTING_REFERENCE_INPUT} (Zhang et al. 2018, §4.1). */
 export const POINTING_TOLERANCE_PX = 15;
@@ -21,7 +21,7 @@ export function pointingTolerance(inputSize: number): number {
 
 /** Position of the largest value of a row-major `width`×`height` map (first one on ties). */
 export function argmax2d(map: Float32Array | number[], width: number, height: number): Point {
-  if (map.length !== width * height) throw new RangeError(`map has ${map.length} values, expected ${width}x${height}`);
+  if (map.length !== width * height) throw new AffnetError('E_OPTION_INVALID', `pointing game: map has ${map.length} values, expected ${width}x${height}`);
   let best = 0;
   for (let i = 1; i < map.length; i++) if (map[i]! > map[best]!) best = i;
   return { x: best % width, y: Math.floor(best / width) };
@@ -82,25 +82,33 @@ export function mapPeakInInput(map: Float32Array | number[], width: number, heig
 
 export interface PointingResult {
   hit: boolean;
-  peak: Point;
-  /** Distance from the peak to the region, pixels (0 inside). */
+  /** Where the map points, in input pixels; undefined for a constant map (it points nowhere). */
+  peak?: Point;
+  /** Distance from the peak to the region, pixels (0 inside; Infinity for a constant map). */
   distance: number;
 }
 
+export interface PointingOptions {
+  /** Network input side N the map spans. */
+  inputSize: number;
+  /** Allowed distance outside the region, input pixels. @defaultValue {@link pointingTolerance}(inputSize) */
+  tolerancePx?: number;
+}
+
 /**
- * One pointing-game trial.
- * @param saliency - row-major map, `width`×`height` (the CAM upsampled to the input size)
- * @param region - ground-truth polygon in the same coordinates as the map
- * @param tolerancePx - allowed distance outside the region @defaultValue {@link POINTING_TOLERANCE_PX}
+ * One pointing-game trial, the rule the results use: the peak of the CAM at feature resolution
+ * ({@link mapPeakInInput}, the centre of the largest cell), in input pixels, against the
+ * ground-truth region mapped into the input; a constant map (e.g. a 1×1 feature map) is a miss.
+ * @param cam - row-major map, `width`×`height` (feature resolution)
+ * @param region - ground-truth polygon in network-input pixels ({@link transformPolygon})
  */
-export function pointingGame(
-  saliency: Float32Array | number[],
-  width: number,
-  height: number,
-  region: readonly Point[],
-  tolerancePx = POINTING_TOLERANCE_PX,
-): PointingResult {
-  const peak = argmax2d(saliency, width, height);
+export function pointingGame(cam: Float32Array | number[], width: number, height: number, region: readonly Point[], options: PointingOptions): PointingResult {
+  const tolerancePx = options.tolerancePx ?? pointingTolerance(options.inputSize);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of cam) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  if (!(hi > lo)) return { hit: false, distance: Number.POSITIVE_INFINITY };
+  const peak = mapPeakInInput(cam, width, height, options.inputSize);
   const distance = distanceToPolygon(peak, region);
   return { hit: distance <= tolerancePx, peak, distance };
 }

@@ -5,7 +5,7 @@
  * latency p50 / p95 at batch 1, throughput at batch 16, cold start (load + first inference) and
  * peak memory. A runtime that is absent, or fails, is listed with the reason and the run goes on.
  */
-import { quantile, rocAuc, type ImageBatch, type LoadedModel } from '@affnet/core';
+import { AffnetError, runtimeId, quantile, rocAuc, type ImageBatch, type LoadedModel } from '@affnet/core';
 import type { RuntimeResult } from '../results/comparison.js';
 import { now, watchMemory } from './measure.js';
 
@@ -136,7 +136,7 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
       result: {
         ...base,
         available: true,
-        reportedEngine: `${model.runtime.backend}/${model.runtime.engine}/${model.runtime.precision}`,
+        reportedEngine: runtimeId(model.runtime),
         imagesCompared: probabilities.length,
         auc: Number.isFinite(auc) ? auc : null,
         latencyMs: { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), runs: times.length },
@@ -168,7 +168,11 @@ export async function compareRuntimes(candidates: RuntimeCandidate[], options: C
     budgetMs: 60_000,
     ...options,
   };
-  if (o.truth.length !== o.images.shape[0]) throw new RangeError(`compare: ${o.truth.length} labels for ${o.images.shape[0]} images`);
+  if (o.truth.length !== o.images.shape[0]) throw new AffnetError('E_OPTION_INVALID', `compare: ${o.truth.length} labels for ${o.images.shape[0]} images`);
+  // A reference that is not among the candidates is an option error before anything is measured.
+  if (options.reference && !candidates.some((c) => c.id === options.reference)) {
+    throw new AffnetError('E_OPTION_INVALID', `--reference ${options.reference}: not among the compared runtimes (${candidates.map((c) => c.id).join(', ')})`);
+  }
   const measured: Measured[] = [];
   for (const c of candidates) measured.push(await measure(c, o));
   const refIndex = options.reference
@@ -177,7 +181,7 @@ export async function compareRuntimes(candidates: RuntimeCandidate[], options: C
   const ref = measured[refIndex];
   if (options.reference && (!ref || !ref.result.available)) {
     const why = ref ? `it is absent: ${ref.result.reason}` : `it is not among ${candidates.map((c) => c.id).join(', ')}`;
-    throw new RangeError(`compare: reference runtime "${options.reference}" cannot be used, ${why}`);
+    throw new AffnetError('E_BACKEND_UNAVAILABLE', `--reference ${options.reference}: cannot be used, ${why}`);
   }
   if (ref?.probabilities) {
     for (const m of measured) {

@@ -13,6 +13,7 @@ import {
   type Manifest,
   type NormalisationName,
   type PathwayName,
+  type RunWarning,
   type PreprocessingSpec,
   type Radiograph,
 } from '@affnet/core';
@@ -40,7 +41,7 @@ export interface PreparedSet {
   images: Array<PreparedImage | undefined>;
   failures: Array<{ index: number; id: string; reason: string }>;
   /** Images that were read but with a caveat (a truncated file accepted), for the results' warnings. */
-  notes: Array<{ index: number; id: string; note: string }>;
+  warnings: Array<{ index: number; warning: RunWarning }>;
 }
 
 export interface PrepareOptions {
@@ -54,8 +55,9 @@ export function pathwaySpec(pathway: PathwayName, inputSize: number, cropFractio
   return { pathway, inputSize, normalisation, ...(pathway === 'intervention' && cropFraction !== undefined ? { cropFraction } : {}) };
 }
 
+/** A failure as the results record it: the code and what happened, without the remedy (which depends on where the user is: API or CLI). */
 function reason(e: unknown): string {
-  return e instanceof AffnetError ? `[${e.code}] ${e.message}` : e instanceof Error ? e.message : String(e);
+  return e instanceof AffnetError ? `[${e.code}] ${e.detail}` : e instanceof Error ? e.message : String(e);
 }
 
 /** Key of a prepared set: pathway and input size. */
@@ -67,7 +69,7 @@ export function specKey(spec: Pick<PreprocessingSpec, 'pathway' | 'inputSize'>):
 export async function prepareImages(manifest: Manifest, specs: readonly PreprocessingSpec[], options: PrepareOptions = {}): Promise<Map<string, PreparedSet>> {
   const read = options.read ?? ((p: string) => readRadiograph(p));
   const targets = manifestTargets(manifest);
-  const sets = new Map<string, PreparedSet>(specs.map((spec) => [specKey(spec), { pathway: spec.pathway, spec, images: [], failures: [], notes: [] }]));
+  const sets = new Map<string, PreparedSet>(specs.map((spec) => [specKey(spec), { pathway: spec.pathway, spec, images: [], failures: [], warnings: [] }]));
   const items = manifest.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
@@ -86,7 +88,7 @@ export async function prepareImages(manifest: Manifest, specs: readonly Preproce
       }
       try {
         const p = preprocess(radiograph, set.spec, item.clicks ? { clicks: item.clicks } : {});
-        for (const step of radiograph.meta.pipeline ?? []) if (step.startsWith('truncated ')) set.notes.push({ index: i, id: item.pathAsWritten, note: step });
+        for (const w of radiograph.meta.warnings ?? []) set.warnings.push({ index: i, warning: { ...w, file: item.pathAsWritten } });
         set.images.push({
           index: i,
           id: item.pathAsWritten,
@@ -107,10 +109,12 @@ export async function prepareImages(manifest: Manifest, specs: readonly Preproce
   return sets;
 }
 
-/** Stack images into one NHWC batch. */
-export function stack(images: readonly PreparedImage[], inputSize: number): { data: Float32Array; shape: [number, number, number, number] } {
-  const per = inputSize * inputSize * 3;
-  const data = new Float32Array(images.length * per);
-  images.forEach((img, i) => data.set(img.data, i * per));
-  return { data, shape: [images.length, inputSize, inputSize, 3] };
+/** The warnings of a prepared set as results record them: images left out, truncated files read (optionally only for `indices`). */
+export function setWarnings(set: PreparedSet, indices?: readonly number[]): RunWarning[] {
+  const wanted = indices ? new Set(indices) : undefined;
+  const take = (i: number) => !wanted || wanted.has(i);
+  return [
+    ...set.failures.filter((f) => take(f.index)).map((f): RunWarning => ({ kind: 'left-out', file: f.id, detail: f.reason })),
+    ...set.warnings.filter((w) => take(w.index)).map((w) => w.warning),
+  ];
 }

@@ -8,19 +8,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   createRng,
+  predictImages,
   readRadiograph,
   upsampleBilinear,
   type LoadedModel,
-  type MapBatch,
   type Point,
   type Radiograph,
 } from '@affnet/core';
 import { deletionCurve, randomOrder, saliencyOrder } from '../cam-quality/deletion.js';
-import { distanceToPolygon, mapPeakInInput, pointingTolerance, transformPolygon } from '../cam-quality/pointing-game.js';
-import { camsOf, decidedClass } from '../overlay/cam-maps.js';
+import { distanceToPolygon, pointingGame, pointingTolerance, transformPolygon } from '../cam-quality/pointing-game.js';
 import { camOverlayPng } from '../overlay/cam-overlay.js';
 import type { CamCase, CamQualityResult, Prediction } from '../results/experiment.js';
-import { stack, type PreparedImage } from './dataset.js';
+import type { PreparedImage } from './dataset.js';
 
 export interface FoldEvaluationOptions {
   /** Images per forward call. @defaultValue 16 */
@@ -79,19 +78,13 @@ export async function evaluateFold(model: LoadedModel, images: PreparedImage[], 
   const { batchSize = 16, threshold = 0.5 } = options;
   const manifest = model.bundle.manifest;
   const N = manifest.inputSize;
-  const positiveIndex = manifest.labels.indexOf(manifest.positiveLabel);
-  const probabilities: number[] = [];
-  const cams: MapBatch[] = [];
-  for (let i = 0; i < images.length; i += batchSize) {
-    const part = images.slice(i, i + batchSize);
-    const out = await model.forward(stack(part, N), { features: true });
-    const p = part.map((_img, k) => out.probabilities[k * out.numClasses + positiveIndex]!);
-    probabilities.push(...p);
-    cams.push(...camsOf(model.bundle, out, p.map((x) => decidedClass(model.bundle, x, threshold))));
-  }
+  // CAMs only where they are used (a runtime without the feature map can still be evaluated).
+  const results = await predictImages(model, images, { cam: Boolean(options.gallery || options.quality), threshold, batchSize });
+  const probabilities = results.map((r) => r.probability);
+  const cams = results.map((r) => r.cam!);
 
   const predictions: Prediction[] = images.map((img, i) => ({ id: img.id, patientId: img.patientId, label: img.label, truth: img.truth, probability: probabilities[i]! }));
-  const predicted = (i: number): string => manifest.labels[decidedClass(model.bundle, probabilities[i]!, threshold)]!;
+  const predicted = (i: number): string => results[i]!.label;
   const read = options.read ?? ((p: string) => readRadiograph(p));
 
   const camCases: CamCase[] = [];
@@ -120,19 +113,14 @@ export async function evaluateFold(model: LoadedModel, images: PreparedImage[], 
       const region = await q.regionOf(img);
       if (!region || region.length === 0) continue;
       const inInput = transformPolygon(region, img.transform);
-      const cam = cams[i]!.data;
-      // A constant map (e.g. a 1×1 feature map) points nowhere: a miss.
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of cam) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
       camQuality.pointingTotal++;
-      if (hi > lo && distanceToPolygon(mapPeakInInput(cam, fw, fh, N), inInput) <= tolerancePx) camQuality.pointingHits++;
+      if (pointingGame(cams[i]!.data, fw, fh, inInput, { inputSize: N, tolerancePx }).hit) camQuality.pointingHits++;
       if (distanceToPolygon(centre, inInput) <= tolerancePx) camQuality.pointingCentreHits!++;
       // Deletion needs 2·(steps + 1) forward passes per image: only the first few images.
       if (camQuality.deletionAuc.length < (q.maxImages ?? 6)) {
         const saliency = upsampleBilinear(cams[i]!, N, N).data;
         const one = { data: img.data, shape: [1, N, N, 3] as [number, number, number, number] };
-        const cls = decidedClass(model.bundle, probabilities[i]!, threshold);
+        const cls = results[i]!.classIndex;
         camQuality.deletionAuc.push((await deletionCurve(model, one, saliencyOrder(saliency), cls, { steps: q.steps ?? 16 })).auc);
         camQuality.deletionAucRandom.push((await deletionCurve(model, one, randomOrder(N * N, rng), cls, { steps: q.steps ?? 16 })).auc);
       }

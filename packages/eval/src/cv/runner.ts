@@ -15,6 +15,7 @@ import {
   createFeatureCache,
   initialBundle,
   patientKFold,
+  runtimeId,
   writeBundle,
   type LoadedModel,
   type Architecture,
@@ -33,7 +34,7 @@ import {
 } from '@affnet/core';
 import { writeJsonAtomic } from '../results/io.js';
 import { EXPERIMENT_SCHEMA, EXPERIMENT_VERSION, type ExperimentResults, type FoldRecord } from '../results/experiment.js';
-import { pathwaySpec, prepareImages, specKey, type PreparedImage } from './dataset.js';
+import { pathwaySpec, prepareImages, setWarnings, specKey, type PreparedImage } from './dataset.js';
 import { evaluateFold } from './evaluate-fold.js';
 import { createDiskFeatureCache } from './feature-store.js';
 import { configHash, foldKey, FoldStore } from './fold-store.js';
@@ -187,7 +188,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
           const test = pick(fold.test);
           if (frozen && o.trunk && !trunk) {
             trunk = await o.trunk.backend.load(start!, o.trunk.loadOptions);
-            trunkRuntime = `${trunk.runtime.backend}/${trunk.runtime.engine}`;
+            trunkRuntime = runtimeId(trunk.runtime);
           }
           const result = await o.trainer.train({
             architecture,
@@ -222,6 +223,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
           // The bundle must describe the preprocessing its training images had (crop fraction included).
           result.bundle.manifest.preprocessing = { ...spec };
           const model = await o.backend.load(result.bundle, o.loadOptions);
+          const predictedOn = runtimeId(model.runtime);
           let evaluation;
           try {
             evaluation = await evaluateFold(model, test, {
@@ -246,13 +248,12 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
             predictions: evaluation.predictions,
             threshold: 0.5,
             runtime: { backend: result.runtime.backend, engine: result.runtime.engine },
+            trainedOn: runtimeId(result.runtime),
+            predictedOn,
             durationMs: Date.now() - started,
             camCases: evaluation.camCases,
             ...(evaluation.camQuality ? { camQuality: evaluation.camQuality } : {}),
-            warnings: [
-            ...[...fold.train, ...fold.test].filter((i) => !set.images[i]).map((i) => `${set.failures.find((f) => f.index === i)?.id ?? i}: left out: ${set.failures.find((f) => f.index === i)?.reason ?? 'unreadable'}`),
-            ...set.notes.filter((n) => fold.test.includes(n.index) || fold.train.includes(n.index)).map((n) => `${n.id}: ${n.note}`),
-          ],
+            warnings: setWarnings(set, [...fold.train, ...fold.test]),
           };
           if (o.keepBundles === true || (Array.isArray(o.keepBundles) && o.keepBundles.includes(key))) {
             await writeBundle(store.bundleDir(key), result.bundle);

@@ -4,8 +4,8 @@
  * same results format as a cross-validation (protocol "evaluation", one "fold"), so the same report
  * shows them. Unreadable images are recorded and left out.
  */
-import { AffnetError, type LoadedModel, type Manifest, type Radiograph } from '@affnet/core';
-import { prepareImages, specKey } from '../cv/dataset.js';
+import { AffnetError, runtimeId, type LoadedModel, type Manifest, type Radiograph } from '@affnet/core';
+import { prepareImages, setWarnings, specKey } from '../cv/dataset.js';
 import { evaluateFold } from '../cv/evaluate-fold.js';
 import { EXPERIMENT_SCHEMA, EXPERIMENT_VERSION, type ExperimentResults } from '../results/experiment.js';
 
@@ -54,7 +54,7 @@ export async function evaluateBundle(model: LoadedModel, manifest: Manifest, opt
       architecture: m.architecture,
       inputSize: m.inputSize,
       pathway: spec.pathway,
-      runtime: `${model.runtime.backend}/${model.runtime.engine}/${model.runtime.precision}`,
+      runtime: runtimeId(model.runtime),
       training: m.provenance.training ?? {},
     },
     dataset: {
@@ -80,9 +80,10 @@ export async function evaluateBundle(model: LoadedModel, manifest: Manifest, opt
         predictions: ev.predictions,
         threshold: 0.5,
         runtime: { backend: model.runtime.backend, engine: model.runtime.engine },
+        predictedOn: runtimeId(model.runtime),
         durationMs: Date.now() - started,
         camCases: ev.camCases,
-        warnings: [...set.failures.map((f) => `${f.id}: left out: ${f.reason}`), ...set.notes.map((n) => `${n.id}: ${n.note}`)],
+        warnings: setWarnings(set),
       },
     ],
   };

@@ -1,7 +1,7 @@
 /**
  * A class activation map drawn on the original radiograph, as PNG: the CAM (feature resolution) is
  * min-max normalised (core `normaliseMap`), mapped onto the original image through the pathway's
- * transform (core `mapHeatmapToOriginal`, so the intervention pathway's rotation and crop are undone
+ * transform (core `camOnOriginal`, so the intervention pathway's rotation and crop are undone
  * and areas the network never saw stay uncoloured), and blended over the grey image (core
  * `overlayHeatmap`). Output is a thumbnail (area-averaged with core `resampleAffine`) so that
  * reports stay small.
@@ -9,8 +9,7 @@
 import sharp from 'sharp';
 import {
   affine,
-  mapHeatmapToOriginal,
-  normaliseMap,
+  camOnOriginal,
   overlayHeatmap,
   resampleAffine,
   type Affine,
@@ -53,14 +52,7 @@ export async function camOverlayPng(radiograph: Radiograph, cam: MapBatch, trans
   // original → thumbnail, pixel centres at integers: t = (o + ½)·s − ½
   const toThumb: Affine = [W / radiograph.width, 0, (W / radiograph.width) / 2 - 0.5, 0, H / radiograph.height, (H / radiograph.height) / 2 - 0.5];
   const grey = windowToUnit(resampleAffine(radiograph, toThumb, W, H, { fill: 0 }));
-  const unit = normaliseMap(cam);
-  const heat = mapHeatmapToOriginal(
-    { width: cam.shape[2], height: cam.shape[1], data: unit.data.subarray(0, cam.shape[1] * cam.shape[2]) },
-    affine.compose(transform, affine.invert(toThumb)),
-    W,
-    H,
-    { inputSize, fill: Number.NaN },
-  );
+  const heat = camOnOriginal(cam, affine.compose(transform, affine.invert(toThumb)), W, H, inputSize);
   // Outside the network's view (NaN) the image stays grey: no colour, full image weight.
   const rgb = overlayHeatmap(grey, heat.map((v) => (Number.isNaN(v) ? 0 : v)), { alpha });
   for (let i = 0; i < heat.length; i++) {

@@ -13,6 +13,7 @@ import {
   confusionMatrix,
   delongTest,
   FoldMetricsAccumulator,
+  formatWarning,
   meanSd,
   rocAuc,
   rocCurve,
@@ -113,7 +114,7 @@ function summariseGroup(runs: FoldRecord[], patientIdsKnown: boolean, o: Require
   const targets: number[] = [];
   const scores: number[] = [];
   for (const r of sorted) {
-    for (const w of r.warnings) warnings.push(`${tag} fold ${r.fold + 1}: ${w}`);
+    for (const w of r.warnings) warnings.push(`${tag} fold ${r.fold + 1}: ${formatWarning(w)}`);
     acc.append(r.predictions.map((p) => p.truth), r.predictions.map((p) => p.probability), r.fold);
     for (const p of r.predictions) {
       ids.push(p.id);

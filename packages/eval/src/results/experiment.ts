@@ -60,6 +60,12 @@ export const camQualitySchema = z.object({
   deletionAucRandom: z.array(finite),
 });
 
+/** A run warning (core RunWarning); files written before warnings were structured hold plain strings, read as notes. */
+export const runWarningSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { kind: 'note', detail: v } : v),
+  z.object({ kind: z.enum(['left-out', 'truncated-read', 'metric', 'note']), file: z.string().optional(), detail: z.string() }),
+);
+
 export const foldRecordSchema = z.object({
   architecture: z.string(),
   pathway: z.enum(['automated', 'intervention']),
@@ -76,14 +82,19 @@ export const foldRecordSchema = z.object({
   predictions: z.array(predictionSchema),
   /** Decision threshold on the positive probability. */
   threshold: z.number().min(0).max(1),
+  /** The trainer's runtime (cv), or the inference runtime (evaluate); see `trainedOn` / `predictedOn`. */
   runtime: z.object({ backend: z.string(), engine: z.string() }),
+  /** Where the gradient steps ran, as a runtime id ("tfjs:wasm/fp32"); absent for an evaluation. */
+  trainedOn: z.string().optional(),
+  /** Where the held-out predictions and CAMs ran ("onnx:cpu/fp32"). */
+  predictedOn: z.string().optional(),
   durationMs: z.number().nonnegative(),
   camCases: z.array(camCaseSchema),
   camQuality: camQualitySchema.optional(),
   /** The trained bundle folder, relative to the results file, when kept. */
   bundle: z.string().optional(),
-  /** Per-image failures (unreadable file …) and metric warnings (one-class fold …). */
-  warnings: z.array(z.string()),
+  /** Per-image failures (unreadable file …), truncated files read on request, metric warnings (one-class fold …). */
+  warnings: z.array(runWarningSchema),
 });
 
 export const experimentSchema = z.object({

@@ -25,23 +25,39 @@ describe('argmax2d', () => {
   });
 });
 
-describe('pointingGame', () => {
-  const map = (w: number, h: number, px: number, py: number): Float32Array => {
-    const m = new Float32Array(w * h);
-    m[py * w + px] = 1;
+describe('pointingGame (the rule the results use)', () => {
+  // A 4×4 CAM over a 40-px input: cell (cx, cy) has its centre at input pixel ((cx + ½)·10 − ½, …).
+  const cam = (cx: number, cy: number): Float32Array => {
+    const m = new Float32Array(16);
+    m[cy * 4 + cx] = 1;
     return m;
   };
   it.each([
-    // peak, tolerance, hit, distance
-    [15, 15, 0, true, 0],
-    [30, 15, 15, true, 10],
-    [30, 15, 9, false, 10],
-    [36, 15, 15, false, 16],
-  ])('peak at (%d, %d) with tolerance %d px: hit %s', (px, py, tol, hit, distance) => {
-    const r = pointingGame(map(40, 40, px, py), 40, 40, square, tol);
+    // peak cell, tolerance, hit, peak in input pixels, distance to the 10..20 square
+    [1, 1, 0, true, { x: 14.5, y: 14.5 }, 0],
+    [2, 1, 5, true, { x: 24.5, y: 14.5 }, 4.5],
+    [2, 1, 4, false, { x: 24.5, y: 14.5 }, 4.5],
+    [3, 3, 30, true, { x: 34.5, y: 34.5 }, Math.hypot(14.5, 14.5)],
+  ])('peak cell (%d, %d), tolerance %d px: hit %s', (cx, cy, tol, hit, peak, distance) => {
+    const r = pointingGame(cam(cx, cy), 4, 4, square, { inputSize: 40, tolerancePx: tol });
     expect(r.hit).toBe(hit);
+    expect(r.peak).toEqual(peak);
     expect(r.distance).toBeCloseTo(distance, 10);
-    expect(r.peak).toEqual({ x: px, y: py });
+  });
+
+  it('the default tolerance is 15 px at 224 px, scaled with the input', () => {
+    // peak cell (2, 1) is 4.5 px from the square; 15·40/224 = 2.68 px: a miss. Cell (2, 1) at an
+    // 80-px input: peak (49.5, 29.5), 9.5 px from a 10..40 square; tolerance 15·80/224 = 5.36: a miss,
+    // and cell (1, 1) at (29.5, 29.5) is inside: a hit.
+    expect(pointingGame(cam(2, 1), 4, 4, square, { inputSize: 40 }).hit).toBe(false);
+    const big = boxPolygon({ x0: 10, y0: 10, x1: 40, y1: 40 });
+    expect(pointingGame(cam(2, 1), 4, 4, big, { inputSize: 80 })).toMatchObject({ hit: false, distance: 9.5 });
+    expect(pointingGame(cam(1, 1), 4, 4, big, { inputSize: 80 })).toMatchObject({ hit: true, distance: 0 });
+  });
+
+  it('a constant map (a 1×1 feature map) points nowhere: a miss', () => {
+    expect(pointingGame(new Float32Array(16).fill(2), 4, 4, square, { inputSize: 40, tolerancePx: 1000 })).toEqual({ hit: false, distance: Number.POSITIVE_INFINITY });
+    expect(pointingGame([5], 1, 1, square, { inputSize: 40, tolerancePx: 1000 }).hit).toBe(false);
   });
 
   it('maps a region into input coordinates with the forward transform', () => {

@@ -29,7 +29,9 @@ function fakeModel(engine: string, shift: number, log: string[]): LoadedModel {
 }
 
 function candidate(id: string, shift: number, log: string[], extra: Partial<RuntimeCandidate> = {}): RuntimeCandidate {
-  const [backend, engine, precision] = id.split('/') as [string, string, 'fp32'];
+  // ids in the runtime grammar: BACKEND:ENGINE/PRECISION
+  const [head, precision] = id.split('/') as [string, 'fp32'];
+  const [backend, engine] = head.split(':') as [string, string];
   return { id, backend, engine, precision, load: async () => fakeModel(engine, shift, log), ...extra };
 }
 
@@ -49,25 +51,25 @@ describe('compareRuntimes', () => {
     const log: string[] = [];
     const out = await compareRuntimes(
       [
-        candidate('fake/ref/fp32', 0, log),
-        candidate('fake/close/fp32', 0.02, log),
+        candidate('fake:ref/fp32', 0, log),
+        candidate('fake:close/fp32', 0.02, log),
         // +0.15 flips image 2 (0.4 → 0.55) only: 5 of 6 labels agree
-        candidate('fake/far/fp32', 0.15, log),
-        candidate('fake/gpu/fp32', 0, log, { absentReason: 'no GPU adapter' }),
-        candidate('fake/broken/fp32', 0, log, { load: async () => { throw new AffnetError('E_BACKEND_UNAVAILABLE', 'provider not installed'); } }),
+        candidate('fake:far/fp32', 0.15, log),
+        candidate('fake:gpu/fp32', 0, log, { absentReason: 'no GPU adapter' }),
+        candidate('fake:broken/fp32', 0, log, { load: async () => { throw new AffnetError('E_BACKEND_UNAVAILABLE', 'provider not installed'); } }),
       ],
       { images, truth: TRUTH, positiveIndex: 1, latencyRuns: 5, warmupRuns: 1, throughputBatch: 4, throughputRuns: 2 },
     );
-    expect(out.reference).toBe('fake/ref/fp32');
+    expect(out.reference).toBe('fake:ref/fp32');
     const [ref, close, far, gpu, broken] = out.runtimes;
-    expect(ref).toMatchObject({ available: true, labelAgreement: 1, maxAbsDeltaProbability: 0, reportedEngine: 'fake/ref/fp32' });
+    expect(ref).toMatchObject({ available: true, labelAgreement: 1, maxAbsDeltaProbability: 0, reportedEngine: 'fake:ref/fp32' });
     // AUC of VALUES against TRUTH: positives {0.9, 0.8, 0.4}, negatives {0.6, 0.3, 0.1}: 8 of 9 pairs ordered right
     expect(ref!.auc).toBeCloseTo(8 / 9, 6);
     expect(close!.labelAgreement).toBe(1);
     expect(close!.maxAbsDeltaProbability).toBeCloseTo(0.02, 6);
     expect(far!.labelAgreement).toBeCloseTo(5 / 6, 12);
     expect(far!.maxAbsDeltaProbability).toBeCloseTo(0.15, 6); // the shift (only 0.9 is clamped, to 1)
-    expect(gpu).toEqual({ id: 'fake/gpu/fp32', backend: 'fake', engine: 'gpu', precision: 'fp32', available: false, reason: 'no GPU adapter' });
+    expect(gpu).toEqual({ id: 'fake:gpu/fp32', backend: 'fake', engine: 'gpu', precision: 'fp32', available: false, reason: 'no GPU adapter' });
     expect(broken).toMatchObject({ available: false, reason: 'provider not installed' });
     for (const r of [ref!, close!, far!]) {
       expect(r.latencyMs!.runs).toBe(5);
@@ -83,18 +85,22 @@ describe('compareRuntimes', () => {
 
   it('uses the reference asked for, and refuses one that is absent', async () => {
     const log: string[] = [];
-    const out = await compareRuntimes([candidate('a/x/fp32', 0, log), candidate('b/y/fp32', 0.15, log)], {
-      images, truth: TRUTH, positiveIndex: 1, reference: 'b/y/fp32', latencyRuns: 1, throughputRuns: 1,
+    const out = await compareRuntimes([candidate('a:x/fp32', 0, log), candidate('b:y/fp32', 0.15, log)], {
+      images, truth: TRUTH, positiveIndex: 1, reference: 'b:y/fp32', latencyRuns: 1, throughputRuns: 1,
     });
-    expect(out.reference).toBe('b/y/fp32');
+    expect(out.reference).toBe('b:y/fp32');
     expect(out.runtimes[0]!.labelAgreement).toBeCloseTo(5 / 6, 12);
     await expect(
-      compareRuntimes([candidate('a/x/fp32', 0, log, { absentReason: 'missing' })], { images, truth: TRUTH, positiveIndex: 1, reference: 'a/x/fp32' }),
-    ).rejects.toThrow(/reference runtime "a\/x\/fp32" cannot be used, it is absent: missing/);
+      compareRuntimes([candidate('a:x/fp32', 0, log, { absentReason: 'missing' })], { images, truth: TRUTH, positiveIndex: 1, reference: 'a:x/fp32' }),
+    ).rejects.toThrow(/--reference a:x\/fp32: cannot be used, it is absent: missing/);
+    // A reference that is not a candidate at all fails before anything is measured.
+    const before = log.length;
+    await expect(compareRuntimes([candidate('a:x/fp32', 0, log)], { images, truth: TRUTH, positiveIndex: 1, reference: 'a:z/fp32' })).rejects.toThrow(/--reference a:z\/fp32: not among the compared runtimes \(a:x\/fp32\)/);
+    expect(log.length).toBe(before);
   });
 
   it('reports AUC as null when the images hold one class only', async () => {
-    const out = await compareRuntimes([candidate('a/x/fp32', 0, [])], {
+    const out = await compareRuntimes([candidate('a:x/fp32', 0, [])], {
       images, truth: [1, 1, 1, 1, 1, 1], positiveIndex: 1, latencyRuns: 1, throughputRuns: 1,
     });
     expect(out.runtimes[0]!.auc).toBeNull();
@@ -102,13 +108,13 @@ describe('compareRuntimes', () => {
 
   it('a slow runtime measures what fits in its time budget and says what was cut', async () => {
     const slow: RuntimeCandidate = {
-      ...candidate('slow/js/fp32', 0, []),
+      ...candidate('slow:js/fp32', 0, []),
       load: async () => {
         const m = fakeModel('js', 0, []);
         return { ...m, forward: async (b: ImageBatch) => (await new Promise((r) => setTimeout(r, 40 * b.shape[0])), m.forward(b)) };
       },
     };
-    const out = await compareRuntimes([candidate('a/x/fp32', 0, []), slow], { images, truth: TRUTH, positiveIndex: 1, budgetMs: 100, latencyRuns: 20, throughputBatch: 4 });
+    const out = await compareRuntimes([candidate('a:x/fp32', 0, []), slow], { images, truth: TRUTH, positiveIndex: 1, budgetMs: 100, latencyRuns: 20, throughputBatch: 4 });
     const r = out.runtimes[1]!;
     // cold start 40 ms + the first 2 images (80 ms) exceed the 100 ms budget: the last 4 images are not computed
     expect(r.imagesCompared).toBe(2);

@@ -17,6 +17,7 @@ function countingBackend(): InferenceBackend & { images: number; loads: number }
   const inner = createTfjsBackend();
   const counter = {
     name: 'counting-tfjs',
+    capabilities: inner.capabilities,
     images: 0,
     loads: 0,
     engines: () => inner.engines(),
@@ -76,7 +77,7 @@ describe('cross-validation with shared trunk features', () => {
     expect(trunk.loads).toBe(1); // the starting bundle, loaded once for the three folds
     expect(trunk.images).toBeLessThanOrEqual(readable);
     expect(trunk.images).toBeGreaterThan(0);
-    expect(shared.results!.config).toMatchObject({ trunkFeatures: 'tfjs/wasm, shared across folds', standardiseFeatures: true, l2: 0.01 });
+    expect(shared.results!.config).toMatchObject({ trunkFeatures: 'tfjs:wasm/fp32, shared across folds', standardiseFeatures: true, l2: 0.01 });
     const files = readdirSync(cacheDir, { recursive: true }).filter((f) => String(f).endsWith('.f32'));
     expect(files).toHaveLength(trunk.images);
 
@@ -89,7 +90,7 @@ describe('cross-validation with shared trunk features', () => {
     const unshared = countingBackend();
     const perFold = await runCrossValidation(options(manifest, join(dir, 'per-fold'), { trunk: { backend: unshared }, shareFeatures: false }));
     expect(unshared.images).toBeGreaterThan(2 * trunk.images); // every image in 3 folds (2 as training, 1 as test)
-    expect(perFold.results!.config).toMatchObject({ trunkFeatures: 'tfjs/wasm, per fold' });
+    expect(perFold.results!.config).toMatchObject({ trunkFeatures: 'tfjs:wasm/fp32, per fold' });
     const probs = (r: typeof shared) => r.results!.runs.flatMap((run) => run.predictions.map((p) => p.probability));
     const a = probs(shared);
     const b = probs(perFold);

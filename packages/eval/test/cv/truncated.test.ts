@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRadiograph } from '@affnet/core';
-import { pathwaySpec, prepareImages, specKey } from '../../src/cv/dataset.js';
+import { pathwaySpec, prepareImages, setWarnings, specKey } from '../../src/cv/dataset.js';
 import { writeTinyCohort } from './tiny-cohort.js';
 
 describe('prepareImages and truncated files', () => {
@@ -20,10 +20,14 @@ describe('prepareImages and truncated files', () => {
     const strict = (await prepareImages(manifest, [spec])).get(specKey(spec))!;
     expect(strict.images[1]).toBeUndefined();
     expect(strict.failures).toEqual([expect.objectContaining({ index: 1, id: victim.pathAsWritten, reason: expect.stringMatching(/E_IMAGE_DECODE.*truncated/) })]);
-    expect(strict.notes).toEqual([]);
+    expect(strict.warnings).toEqual([]);
+    expect(setWarnings(strict)).toEqual([{ kind: 'left-out', file: victim.pathAsWritten, detail: expect.stringMatching(/^\[E_IMAGE_DECODE\] .*truncated/) }]);
+    // The record holds what happened, not the library's remedy.
+    expect(setWarnings(strict)[0]!.detail).not.toContain("pass { truncated: 'accept' }");
     const lenient = (await prepareImages(manifest, [spec], { read: (p) => readRadiograph(p, { truncated: 'accept' }) })).get(specKey(spec))!;
     expect(lenient.images[1]).toBeDefined();
     expect(lenient.failures).toEqual([]);
-    expect(lenient.notes).toEqual([{ index: 1, id: victim.pathAsWritten, note: expect.stringMatching(/^truncated PNG decoded \(truncated: 'accept'\)/) }]);
+    expect(lenient.warnings).toEqual([{ index: 1, warning: { kind: 'truncated-read', file: victim.pathAsWritten, detail: expect.stringMatching(/^truncated PNG decoded \(truncated: 'accept'\)/) } }]);
+    expect(setWarnings(lenient)).toEqual([lenient.warnings[0]!.warning]);
   });
 });

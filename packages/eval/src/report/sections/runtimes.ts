@@ -44,8 +44,10 @@ export async function runtimesSection(c: ComparisonResults): Promise<Section> {
       notes: [
         `Latency: ${span(available.map((r) => r.latencyMs?.runs ?? 0))} timed runs at batch 1 after warm-up; throughput: ${span(available.flatMap((r) => (r.throughput ? [r.throughput.runs] : [])))} timed runs at batch 16. A slow runtime stops early once its time budget is spent. Cold start: load + first inference at batch 1.`,
         ...available
-          .filter((r) => r.reportedEngine && r.reportedEngine.split('/').slice(1).join('/') !== `${r.engine}/${r.precision}`)
+          .filter((r) => r.reportedEngine && r.reportedEngine !== r.id && r.reportedEngine.split('/').slice(1).join('/') !== `${r.engine}/${r.precision}`)
           .map((r) => `${r.id} reported running on ${r.reportedEngine}.`),
+        ...available.filter((r) => typeof r.details?.int8 === 'string').map((r) => `${r.id} quantisation: ${r.details!.int8}.`),
+        ...available.filter((r) => typeof r.details?.int8Warning === 'string').map((r) => `Warning, ${r.id}: ${r.details!.int8Warning}.`),
         `Memory: ${c.memoryMethod}`,
         `Machine: ${Object.entries(c.machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
       ],

@@ -38,11 +38,12 @@ export function setupSection(r: ExperimentResults, s: ExperimentSummary, extraNo
     blocks.push({
       kind: 'table',
       caption: 'Time per network and pathway (training and testing, all folds)',
-      columns: ['Network', 'Pathway', 'Seconds', 'Engine'],
-      align: ['left', 'left', 'right', 'left'],
+      columns: ['Network', 'Pathway', 'Seconds', 'Trained on', 'Predicted on'],
+      align: ['left', 'left', 'right', 'left', 'left'],
       rows: s.groups.map((g) => {
         const run = r.runs.find((x) => x.architecture === g.architecture && x.pathway === g.pathway)!;
-        return [networkName(g.architecture), g.pathway, sig(g.trainSeconds), `${run.runtime.backend}/${run.runtime.engine}`];
+        // Results written before both were recorded hold only the trainer's backend/engine.
+        return [networkName(g.architecture), g.pathway, sig(g.trainSeconds), run.trainedOn ?? `${run.runtime.backend}/${run.runtime.engine}`, run.predictedOn ?? '—'];
       }),
     });
   }

@@ -1,0 +1,2 @@
+// Runtime-neutral inference: preprocessed images → probabilities, decided class, CAMs. Re-exports only.
+export * from './predict.js';
