@@ -22,7 +22,9 @@ async function png(): Promise<Buffer> {
   const h = 120;
   const px = Buffer.alloc(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px[y * w + x] = Math.abs(x - 45) < 8 ? 220 : 40 + ((x * 7 + y * 3) % 30);
-  return sharp(px, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
+  return sharp(px, { raw: { width: w, height: h, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 describe('classify service (examples/)', () => {

@@ -51,7 +51,10 @@ function images(n, size, seed) {
   for (let b = 0; b < n; b++) {
     const img = new Float64Array(px);
     for (let k = 0; k < 4; k++) {
-      const cx = r() * size, cy = r() * size, s = (0.1 + 0.3 * r()) * size, amp = r() * 2 - 1;
+      const cx = r() * size,
+        cy = r() * size,
+        s = (0.1 + 0.3 * r()) * size,
+        amp = r() * 2 - 1;
       for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) img[y * size + x] += amp * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * s * s));
     }
     let mean = 0;
@@ -68,7 +71,12 @@ function bundleOf(arch) {
   const graph = buildNetwork(arch, { inputSize: SIZE });
   return {
     manifest: {
-      format: 'affnet-bundle', formatVersion: 1, architecture: arch, inputSize: SIZE, labels: ['AFF', 'NFF'], positiveLabel: 'AFF',
+      format: 'affnet-bundle',
+      formatVersion: 1,
+      architecture: arch,
+      inputSize: SIZE,
+      labels: ['AFF', 'NFF'],
+      positiveLabel: 'AFF',
       preprocessing: { pathway: 'automated', inputSize: SIZE, normalisation: 'zscore' },
       provenance: { createdAt: new Date().toISOString(), tool: 'bench', initialisation: 'random', seed: 1 },
     },
@@ -106,13 +114,20 @@ async function measure(bundle, loadOptions, { batch16 = true } = {}) {
 /** PyTorch for one network, right after ONNX Runtime ran it (so both see about the same machine load). */
 function torchBaseline(arch) {
   const script = join(here, 'torch_bench.py');
-  const res = spawnSync(PYTHON, [script, '--size', String(SIZE), '--threads', String(THREADS), '--archs', arch, '--runs1', String(RUNS1), '--runs16', String(RUNS16)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const res = spawnSync(PYTHON, [script, '--size', String(SIZE), '--threads', String(THREADS), '--archs', arch, '--runs1', String(RUNS1), '--runs16', String(RUNS16)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (res.status !== 0) return { skipped: `${PYTHON} ${script} failed: ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}` };
   return JSON.parse(res.stdout.trim().split('\n').at(-1));
 }
 
 const fmt = (v, d = 1) => (v === undefined ? '—' : v.toFixed(d));
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function main() {
   const report = { size: SIZE, threads: THREADS, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadBefore: load(), onnx: {}, variants: {} };
@@ -169,7 +184,9 @@ async function main() {
     const ratio = t ? r.msPerImageBatch1 / t.msPerImageBatch1 : undefined;
     const tput = t && r.imagesPerSecondBatch16 ? r.imagesPerSecondBatch16 / t.imagesPerSecondBatch16 : undefined;
     r.latencyRatioVsTorchFp32 = ratio;
-    console.log(`| ${arch} | ${precision} | ${fmt(r.msPerImageBatch1)} | ${fmt(t?.msPerImageBatch1)} | ${fmt(ratio, 3)} | ${fmt(r.imagesPerSecondBatch16, 2)} | ${fmt(t?.imagesPerSecondBatch16, 2)} | ${fmt(tput, 3)} |`);
+    console.log(
+      `| ${arch} | ${precision} | ${fmt(r.msPerImageBatch1)} | ${fmt(t?.msPerImageBatch1)} | ${fmt(ratio, 3)} | ${fmt(r.imagesPerSecondBatch16, 2)} | ${fmt(t?.imagesPerSecondBatch16, 2)} | ${fmt(tput, 3)} |`,
+    );
   }
   const t50 = torch.results?.resnet50;
   if (t50) {

@@ -72,7 +72,9 @@ async function inference(arch, engine, size, batch, reps, warm) {
   times.sort((a, b) => a - b);
   const row = { arch, engine, size, batch, reps, warm, msPerImage: times[Math.floor(times.length / 2)] };
   results.inference.push(row);
-  log(`  inference ${arch.padEnd(12)} ${engine.padEnd(4)} ${String(size).padStart(3)} px  batch ${String(batch).padStart(2)}: ${row.msPerImage.toFixed(0).padStart(7)} ms/image  (${reps} rep${reps > 1 ? 's' : ''}${warm ? ', after warm-up' : ', cold'})`);
+  log(
+    `  inference ${arch.padEnd(12)} ${engine.padEnd(4)} ${String(size).padStart(3)} px  batch ${String(batch).padStart(2)}: ${row.msPerImage.toFixed(0).padStart(7)} ms/image  (${reps} rep${reps > 1 ? 's' : ''}${warm ? ', after warm-up' : ', cold'})`,
+  );
   return row.msPerImage;
 }
 
@@ -102,7 +104,9 @@ async function training(arch, engine, size, steps, variant = 'affnet') {
   registerWasmTrainingKernels();
   const row = { arch, engine, variant: engine === 'wasm' ? variant : undefined, size, batch: 5, steps: timed, warm, imagesPerSecond: (5 * timed) / seconds };
   results.training.push(row);
-  log(`  training  ${arch.padEnd(12)} ${(engine === 'wasm' ? `wasm/${variant}` : engine).padEnd(12)} ${String(size).padStart(3)} px  batch 5: ${row.imagesPerSecond.toFixed(3).padStart(8)} images/s  (${timed} step${timed > 1 ? 's' : ''}${warm ? ' after warm-up' : ', cold'})`);
+  log(
+    `  training  ${arch.padEnd(12)} ${(engine === 'wasm' ? `wasm/${variant}` : engine).padEnd(12)} ${String(size).padStart(3)} px  batch 5: ${row.imagesPerSecond.toFixed(3).padStart(8)} images/s  (${timed} step${timed > 1 ? 's' : ''}${warm ? ' after warm-up' : ', cold'})`,
+  );
   return row.imagesPerSecond;
 }
 

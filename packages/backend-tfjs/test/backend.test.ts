@@ -77,7 +77,11 @@ describe('tfjs inference backend', () => {
     }
     // The runtime-neutral step gives the decided class's map and the same probabilities.
     const per = 64 * 64 * 3;
-    const predicted = await predictImages(model, [0, 1, 2].map((i) => ({ data: batch.data.subarray(i * per, (i + 1) * per) })), { cam: true });
+    const predicted = await predictImages(
+      model,
+      [0, 1, 2].map((i) => ({ data: batch.data.subarray(i * per, (i + 1) * per) })),
+      { cam: true },
+    );
     for (let i = 0; i < 3; i++) {
       expect(predicted[i]!.probability).toBeCloseTo(out.probabilities[2 * i]!, 6);
       const mine = predicted[i]!.classIndex === 0 ? cam0[i]! : cam1[i]!;
@@ -88,7 +92,12 @@ describe('tfjs inference backend', () => {
   it.each([
     ['a wrong input size', { data: new Float32Array(32 * 32 * 3), shape: [1, 32, 32, 3] }, 'E_BATCH_INVALID', /batch shape \[1, 32, 32, 3\] does not fit the model input \[n, 64, 64, 3\]/],
     ['a wrong value count', { data: new Float32Array(10), shape: [1, 64, 64, 3] }, 'E_BATCH_INVALID', /batch has 10 values, its shape \[1, 64, 64, 3\] needs 12288/],
-    ['a NaN', { data: new Float32Array(2 * 64 * 64 * 3).fill(Number.NaN, 20000, 20001), shape: [2, 64, 64, 3] }, 'E_INPUT_NOT_FINITE', /image 1 of the batch holds a non-finite value \(NaN\) at index 20000/],
+    [
+      'a NaN',
+      { data: new Float32Array(2 * 64 * 64 * 3).fill(Number.NaN, 20000, 20001), shape: [2, 64, 64, 3] },
+      'E_INPUT_NOT_FINITE',
+      /image 1 of the batch holds a non-finite value \(NaN\) at index 20000/,
+    ],
   ] as [string, ImageBatch, 'E_BATCH_INVALID' | 'E_INPUT_NOT_FINITE', RegExp][])('rejects %s with the shared error code', async (_, batch, code, message) => {
     const err = await model.forward(batch).catch((e: unknown) => e);
     expect(isAffnetError(err, code)).toBe(true);

@@ -41,10 +41,7 @@ export function progress(label: string, total: number): Progress {
       },
     };
   }
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`, stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
   bar.start(total, 0);
   return {
     tick: (n = 1, payload) => bar.increment(n, payload),

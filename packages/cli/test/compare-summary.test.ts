@@ -10,9 +10,29 @@ describe('compare text summary', () => {
       runtimes: [
         { ...base, id: 'tfjs/wasm/fp32', available: true, labelAgreement: 1, maxAbsDeltaProbability: 0, latencyMs: { p50: 2464, p95: 2464, runs: 1 } },
         { ...base, id: 'tfjs/cpu/fp32', engine: 'cpu', available: true, labelAgreement: 1, maxAbsDeltaProbability: 2e-7, imagesCompared: 2 },
-        { ...base, id: 'onnx/cpu/fp32', backend: 'onnx', engine: 'cpu', available: true, labelAgreement: 1, maxAbsDeltaProbability: 4.5e-7, latencyMs: { p50: 192, p95: 238, runs: 20 }, throughput: { imagesPerSecond: 5.55, batch: 16, runs: 3 } },
+        {
+          ...base,
+          id: 'onnx/cpu/fp32',
+          backend: 'onnx',
+          engine: 'cpu',
+          available: true,
+          labelAgreement: 1,
+          maxAbsDeltaProbability: 4.5e-7,
+          latencyMs: { p50: 192, p95: 238, runs: 20 },
+          throughput: { imagesPerSecond: 5.55, batch: 16, runs: 3 },
+        },
         { ...base, id: 'onnx/webgpu/fp32', backend: 'onnx', engine: 'webgpu', available: false, reason: 'no GPU device on this machine' },
-        { ...base, id: 'onnx:cpu/int8', backend: 'onnx', engine: 'cpu', precision: 'int8', available: true, labelAgreement: 1, maxAbsDeltaProbability: 0.01, details: { int8: 'weights … 7 bits [-63, 63]', int8Warning: 'no VNNI' } },
+        {
+          ...base,
+          id: 'onnx:cpu/int8',
+          backend: 'onnx',
+          engine: 'cpu',
+          precision: 'int8',
+          available: true,
+          labelAgreement: 1,
+          maxAbsDeltaProbability: 0.01,
+          details: { int8: 'weights … 7 bits [-63, 63]', int8Warning: 'no VNNI' },
+        },
       ],
     } as unknown as ComparisonResults;
     const [cpu, ...lines] = summaryLines(results);

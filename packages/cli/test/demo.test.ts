@@ -18,7 +18,10 @@ describe('affnet demo --quick', () => {
     expect(summary.report).toBe(join(out, 'report.html'));
     const results = JSON.parse(readFileSync(join(out, 'cv', 'results.json'), 'utf8'));
     expect(results.runs.map((r: { architecture: string; pathway: string; fold: number }) => `${r.architecture}/${r.pathway}/${r.fold}`)).toEqual([
-      'resnet18/automated/0', 'resnet18/automated/1', 'resnet18/intervention/0', 'resnet18/intervention/1',
+      'resnet18/automated/0',
+      'resnet18/automated/1',
+      'resnet18/intervention/0',
+      'resnet18/intervention/1',
     ]);
     // phantoms have ground truth, so CAM quality was measured
     expect(results.runs.every((r: { camQuality?: { pointingTotal: number } }) => (r.camQuality?.pointingTotal ?? 0) > 0)).toBe(true);

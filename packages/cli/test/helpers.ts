@@ -23,7 +23,16 @@ export async function writeTinyBundle(dir: string, options: { architecture?: Arc
   const architecture = options.architecture ?? 'resnet18';
   const inputSize = options.inputSize ?? 32;
   const graph = buildNetwork(architecture, { inputSize, numClasses: 2 });
-  const manifest = createBundleManifest({ architecture, inputSize, labels: ['AFF', 'NFF'], positiveLabel: 'AFF', pathway: options.pathway ?? 'automated', tool: 'test', initialisation: 'random', seed: 3 });
+  const manifest = createBundleManifest({
+    architecture,
+    inputSize,
+    labels: ['AFF', 'NFF'],
+    positiveLabel: 'AFF',
+    pathway: options.pathway ?? 'automated',
+    tool: 'test',
+    initialisation: 'random',
+    seed: 3,
+  });
   await writeBundle(dir, { manifest, weights: initWeights(graph, 3) });
   return dir;
 }

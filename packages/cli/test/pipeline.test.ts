@@ -12,7 +12,26 @@ import { captureOutput, io, writeTinyImages } from './helpers.js';
 captureOutput();
 const dir = mkdtempSync(join(tmpdir(), 'affnet-pipeline-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const tiny = ['--architecture', 'resnet18', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--optimizer', 'adam', '--lr', '0.01', '--train-runtime', 'tfjs:wasm', '--weights', 'none'];
+const tiny = [
+  '--architecture',
+  'resnet18',
+  '--input-size',
+  '32',
+  '--mode',
+  'frozen-trunk',
+  '--epochs',
+  '2',
+  '--batch-size',
+  '4',
+  '--optimizer',
+  'adam',
+  '--lr',
+  '0.01',
+  '--train-runtime',
+  'tfjs:wasm',
+  '--weights',
+  'none',
+];
 
 describe('affnet pipeline on tiny inputs', () => {
   let manifest: string;
@@ -35,7 +54,12 @@ describe('affnet pipeline on tiny inputs', () => {
     const out = join(dir, 'export');
     expect(await runCli(['export', '--bundle', bundle, '--out', out, '--format', 'both', '--precisions', 'fp32,int8', '--manifest', manifest, '--calibration-images', '4', '--json'])).toBe(0);
     const files = JSON.parse(io.out).files as string[];
-    expect(files.filter((f) => f.endsWith('.onnx')).map((f) => f.slice(out.length + 1)).sort()).toEqual(expect.arrayContaining(['model.onnx', 'model.int8.onnx']));
+    expect(
+      files
+        .filter((f) => f.endsWith('.onnx'))
+        .map((f) => f.slice(out.length + 1))
+        .sort(),
+    ).toEqual(expect.arrayContaining(['model.onnx', 'model.int8.onnx']));
     expect(existsSync(join(out, 'hf', 'config.json'))).toBe(true);
     expect(existsSync(join(out, 'hf', 'preprocessor_config.json'))).toBe(true);
   }, 120_000);
@@ -53,12 +77,29 @@ describe('affnet pipeline on tiny inputs', () => {
     const out = join(dir, 'compare');
     const args = ['compare', '--bundle', bundle, '--manifest', manifest, '--out', out];
     // Runtimes in the one grammar: an unset engine or precision means all of them (tfjs: fp32 only).
-    expect(await runCli([...args, '--images', '6', '--calibration-images', '4', '--latency-runs', '3', '--throughput-runs', '1', '--runtimes', 'tfjs,onnx:cpu/fp32,onnx:cpu/int8', '--reference', 'tfjs:wasm/fp32', '--json'])).toBe(0);
+    expect(
+      await runCli([
+        ...args,
+        '--images',
+        '6',
+        '--calibration-images',
+        '4',
+        '--latency-runs',
+        '3',
+        '--throughput-runs',
+        '1',
+        '--runtimes',
+        'tfjs,onnx:cpu/fp32,onnx:cpu/int8',
+        '--reference',
+        'tfjs:wasm/fp32',
+        '--json',
+      ]),
+    ).toBe(0);
     const results = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     const byId = new Map(results.runtimes.map((r: { id: string }) => [r.id, r]));
     expect(results.reference).toBe('tfjs:wasm/fp32');
     expect(results.images).toBe(6);
-    expect([...byId.keys()].filter((id) => id.startsWith('onnx'))).toEqual(['onnx:cpu/fp32', 'onnx:cpu/int8']);
+    expect([...byId.keys()].filter((id) => String(id).startsWith('onnx'))).toEqual(['onnx:cpu/fp32', 'onnx:cpu/int8']);
     for (const id of ['tfjs:wasm/fp32', 'tfjs:cpu/fp32', 'onnx:cpu/fp32', 'onnx:cpu/int8']) {
       expect(byId.get(id), id).toMatchObject({ available: true, reportedEngine: id });
     }
@@ -112,16 +153,71 @@ describe('affnet pipeline on tiny inputs', () => {
     const warnings = JSON.parse(readFileSync(join(dir, 'ev-lenient', 'results.json'), 'utf8')).runs[0].warnings;
     expect(warnings).toEqual([{ kind: 'truncated-read', file: 'img-02.png', detail: expect.stringMatching(/^truncated PNG decoded \(truncated: 'accept'\)/) }]);
     io.out = '';
-    const cv = ['cv', '--manifest', m, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '1', '--batch-size', '4', '--train-runtime', 'tfjs:wasm', '--weights', 'none', '--gallery', '0', '--no-report', '--json'];
+    const cv = [
+      'cv',
+      '--manifest',
+      m,
+      '--architectures',
+      'resnet18',
+      '--pathways',
+      'automated',
+      '--folds',
+      '2',
+      '--input-size',
+      '32',
+      '--mode',
+      'frozen-trunk',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '4',
+      '--train-runtime',
+      'tfjs:wasm',
+      '--weights',
+      'none',
+      '--gallery',
+      '0',
+      '--no-report',
+      '--json',
+    ];
     expect(await runCli([...cv, '--out', join(dir, 'cv-lenient'), '--accept-truncated'])).toBe(0);
     const runs = JSON.parse(readFileSync(join(dir, 'cv-lenient', 'results.json'), 'utf8')).runs;
     expect(runs.reduce((n: number, r: { predictions: unknown[] }) => n + r.predictions.length, 0)).toBe(8);
-    expect(runs.flatMap((r: { warnings: { kind: string; file?: string }[] }) => r.warnings).some((w: { kind: string; file?: string }) => w.kind === 'truncated-read' && w.file === 'img-02.png')).toBe(true);
+    expect(runs.flatMap((r: { warnings: { kind: string; file?: string }[] }) => r.warnings).some((w: { kind: string; file?: string }) => w.kind === 'truncated-read' && w.file === 'img-02.png')).toBe(
+      true,
+    );
   }, 120_000);
 
   it('cv writes results, folds and a report, and a rerun resumes every fold', async () => {
     const out = join(dir, 'cv');
-    const args = ['cv', '--manifest', manifest, '--out', out, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--train-runtime', 'tfjs:wasm', '--weights', 'none', '--gallery', '1', '--json'];
+    const args = [
+      'cv',
+      '--manifest',
+      manifest,
+      '--out',
+      out,
+      '--architectures',
+      'resnet18',
+      '--pathways',
+      'automated',
+      '--folds',
+      '2',
+      '--input-size',
+      '32',
+      '--mode',
+      'frozen-trunk',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '4',
+      '--train-runtime',
+      'tfjs:wasm',
+      '--weights',
+      'none',
+      '--gallery',
+      '1',
+      '--json',
+    ];
     expect(await runCli(args)).toBe(0);
     expect(JSON.parse(io.out)).toMatchObject({ folds: 2, computed: 2, resumed: 0, report: join(out, 'report.html') });
     io.out = '';
@@ -131,7 +227,36 @@ describe('affnet pipeline on tiny inputs', () => {
   }, 180_000);
 
   it('cv with the ONNX Runtime trunk, a feature folder, a standardised L2 head; report merges two runs as arms', async () => {
-    const common = ['cv', '--manifest', manifest, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32', '--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--train-runtime', 'tfjs:wasm', '--weights', 'none', '--gallery', '1', '--runtime', 'onnx', '--feature-cache', join(dir, 'features'), '--json'];
+    const common = [
+      'cv',
+      '--manifest',
+      manifest,
+      '--architectures',
+      'resnet18',
+      '--pathways',
+      'automated',
+      '--folds',
+      '2',
+      '--input-size',
+      '32',
+      '--mode',
+      'frozen-trunk',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '4',
+      '--train-runtime',
+      'tfjs:wasm',
+      '--weights',
+      'none',
+      '--gallery',
+      '1',
+      '--runtime',
+      'onnx',
+      '--feature-cache',
+      join(dir, 'features'),
+      '--json',
+    ];
     const a = join(dir, 'cv-a');
     const b = join(dir, 'cv-b');
     expect(await runCli([...common, '--out', a, '--standardise-features', '--l2', '0.1'])).toBe(0);

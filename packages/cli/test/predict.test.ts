@@ -1,5 +1,5 @@
 /** `affnet predict` over a folder: JSON lines, a corrupt file's error record, append + rerun skips, CAM overlays. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,12 @@ captureOutput();
 const dir = mkdtempSync(join(tmpdir(), 'affnet-predict-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const lines = (text: string): Array<Record<string, unknown>> => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (text: string): Array<Record<string, unknown>> =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe('affnet predict', () => {
   let bundle: string;

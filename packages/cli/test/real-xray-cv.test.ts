@@ -35,7 +35,9 @@ afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(!dir)('FracAtlas through the CLI', () => {
   const work = dir ? mkdtempSync(join(tmpdir(), 'affnet-fracatlas-')) : ''; // no folder left behind when skipped
-  afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
   const csv = join(work, 'subset.csv');
   const manifest = ['--manifest', csv, '--manifest-preset', 'fracatlas', '--image-dir', dir!];
   const cvOut = join(work, 'cv');
@@ -53,14 +55,40 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
     const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i]!, v])) as Record<string, string>);
     const pick = (fractured: string, n: number) => rows.filter((r) => r.fractured === fractured && r.image !== TRUNCATED).slice(0, n);
     subset = [...pick('1', POSITIVES), ...pick('0', NEGATIVES), rows.find((r) => r.image === TRUNCATED)!];
-    writeFileSync(csv, [header, ...subset.map((r) => columns.map((c) => r[c]).join(','))].join('\n') + '\n');
+    writeFileSync(csv, `${[header, ...subset.map((r) => columns.map((c) => r[c]).join(','))].join('\n')}\n`);
   });
 
   it('cv: 2-fold frozen-trunk VGG19 from ImageNet weights runs end to end with sane metrics', async () => {
     const code = await runCli([
-      'cv', ...manifest, '--out', cvOut, '--architectures', 'vgg19', '--pathways', 'automated', '--folds', '2',
-      '--input-size', '64', '--mode', 'frozen-trunk', '--epochs', '8', '--batch-size', '8', '--optimizer', 'adam',
-      '--lr', '0.001', '--class-weights', 'balanced', '--gallery', '1', '--weights', vggWeights ?? 'imagenet', '--json',
+      'cv',
+      ...manifest,
+      '--out',
+      cvOut,
+      '--architectures',
+      'vgg19',
+      '--pathways',
+      'automated',
+      '--folds',
+      '2',
+      '--input-size',
+      '64',
+      '--mode',
+      'frozen-trunk',
+      '--epochs',
+      '8',
+      '--batch-size',
+      '8',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.001',
+      '--class-weights',
+      'balanced',
+      '--gallery',
+      '1',
+      '--weights',
+      vggWeights ?? 'imagenet',
+      '--json',
     ]);
     expect(err).not.toContain('unexpected error');
     expect(code).toBe(0);
@@ -90,11 +118,33 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
   }, 180_000);
 
   it('train → predict a folder → evaluate --manifest with the same CSV columns', async () => {
-    expect(await runCli([
-      'train', ...manifest, '--out', bundle, '--architecture', 'vgg19', '--input-size', '64', '--mode', 'frozen-trunk',
-      '--epochs', '5', '--batch-size', '8', '--optimizer', 'adam', '--lr', '0.001', '--validation-fraction', '0',
-      '--weights', vggWeights ?? 'imagenet', '--json',
-    ])).toBe(0);
+    expect(
+      await runCli([
+        'train',
+        ...manifest,
+        '--out',
+        bundle,
+        '--architecture',
+        'vgg19',
+        '--input-size',
+        '64',
+        '--mode',
+        'frozen-trunk',
+        '--epochs',
+        '5',
+        '--batch-size',
+        '8',
+        '--optimizer',
+        'adam',
+        '--lr',
+        '0.001',
+        '--validation-fraction',
+        '0',
+        '--weights',
+        vggWeights ?? 'imagenet',
+        '--json',
+      ]),
+    ).toBe(0);
     const model = JSON.parse(readFileSync(join(bundle, 'model.json'), 'utf8'));
     expect(model).toMatchObject({ architecture: 'vgg19', inputSize: 64, labels: ['fracture', 'no_fracture'], positiveLabel: 'fracture' });
 
@@ -105,7 +155,10 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
     out = '';
     const code = await runCli(['predict', folder, '--bundle', bundle]);
     expect(code, err).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     for (const l of lines) {
       expect(['fracture', 'no_fracture']).toContain(l.label);

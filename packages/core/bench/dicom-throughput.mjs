@@ -73,4 +73,8 @@ console.log(`affnet (decodeDicom + preprocess):        ${a.toFixed(2)} images/s,
 console.log(`pydicom + gdcm + OpenCV (same steps):      ${b.toFixed(2)} images/s, ${cpuPer(py).toFixed(0)} CPU ms/image`);
 console.log(`ratio affnet / python: ${(a / b).toFixed(2)} (images/s)`);
 console.log(`966.dcm (affnet only; gdcm cannot decode it): ${(1 / j966.seconds).toFixed(2)} images/s`);
-console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpus().length} CPUs, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);

@@ -36,7 +36,10 @@ const { values: args } = parseArgs({
 const [count, W, H, N, rounds, concurrency] = ['count', 'width', 'height', 'size', 'rounds', 'concurrency'].map((k) => Number(args[k]));
 const spec = { pathway: 'automated', inputSize: N, normalisation: 'zscore' };
 const here = dirname(fileURLToPath(import.meta.url));
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A radiograph-like 16-bit image: soft tissue, a bright shaft pair, collimator borders, noise. */
@@ -56,7 +59,10 @@ async function writeRadiograph(path, seed) {
       px[y * W + x] = Math.max(0, Math.min(65535, Math.round(v + (rng.next() - 0.5) * 600)));
     }
   }
-  await sharp(px, { raw: { width: W, height: H, channels: 1 } }).toColourspace('grey16').png({ compressionLevel: 6 }).toFile(path);
+  await sharp(px, { raw: { width: W, height: H, channels: 1 } })
+    .toColourspace('grey16')
+    .png({ compressionLevel: 6 })
+    .toFile(path);
 }
 
 const processOne = async (file) => preprocess(await decodeRaster(file), spec);

@@ -51,7 +51,12 @@ export function parseCpuinfo(text: string, machineArch: string = arch()): Omit<C
   const line = text.split('\n').find((l) => /^(flags|Features)\s*:/.test(l));
   const model = /^(model name|Model)\s*:\s*(.*)$/m.exec(text)?.[2]?.trim() ?? 'unknown';
   if (!line) return { model, arch: machineArch, extensions: [] };
-  const flags = new Set(line.slice(line.indexOf(':') + 1).trim().split(/\s+/));
+  const flags = new Set(
+    line
+      .slice(line.indexOf(':') + 1)
+      .trim()
+      .split(/\s+/),
+  );
   const table = machineArch === 'arm64' ? ARM_FLAGS : X86_FLAGS;
   const extensions = table.filter(([f]) => flags.has(f)).map(([, n]) => n);
   const int8DotProduct = machineArch === 'arm64' ? flags.has('asimddp') : flags.has('avx512_vnni') || flags.has('avx_vnni');

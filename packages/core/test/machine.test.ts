@@ -17,7 +17,14 @@ Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpui
 
 describe('CPU ISA from /proc/cpuinfo', () => {
   it.each([
-    ['Xeon with AVX-512 VNNI and AMX', XEON, 'x64', 'Intel(R) Xeon(R) Processor', ['AVX2', 'FMA', 'F16C', 'AVX-512', 'AVX-512BW', 'AVX-512 VNNI', 'AVX-VNNI', 'AVX-512 BF16', 'AMX-INT8', 'AMX-BF16'], true],
+    [
+      'Xeon with AVX-512 VNNI and AMX',
+      XEON,
+      'x64',
+      'Intel(R) Xeon(R) Processor',
+      ['AVX2', 'FMA', 'F16C', 'AVX-512', 'AVX-512BW', 'AVX-512 VNNI', 'AVX-VNNI', 'AVX-512 BF16', 'AMX-INT8', 'AMX-BF16'],
+      true,
+    ],
     ['EPYC Rome, AVX2 only', EPYC, 'x64', 'AMD EPYC 7B12', ['AVX2', 'FMA', 'F16C'], false],
     ['Arm Neoverse with DOTPROD', GRAVITON, 'arm64', 'unknown', ['NEON', 'DOTPROD'], true],
   ])('%s', (_name, text, arch, model, extensions, dot) => {

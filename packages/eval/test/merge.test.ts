@@ -45,7 +45,14 @@ describe('mergeExperiments', () => {
 
   it.each([
     { name: 'one input', inputs: () => [a], re: /give at least two results files, got 1/ },
-    { name: 'same names', inputs: () => [{ ...a, label: undefined }, { ...b, label: undefined }], re: /vgg19\/automated appears in two inputs/ },
+    {
+      name: 'same names',
+      inputs: () => [
+        { ...a, label: undefined },
+        { ...b, label: undefined },
+      ],
+      re: /vgg19\/automated appears in two inputs/,
+    },
     {
       name: 'other held-out images',
       inputs: () => {

@@ -14,7 +14,10 @@ const VOID = new Set(['meta', 'img', 'br', 'hr', 'input', 'link', 'col', 'area',
 function unbalancedTags(html: string): string[] {
   const stack: string[] = [];
   const problems: string[] = [];
-  const body = html.replace(/<!DOCTYPE[^>]*>/i, '').replace(/<!--[\s\S]*?-->/g, '').replace(/<style>[\s\S]*?<\/style>/, '');
+  const body = html
+    .replace(/<!DOCTYPE[^>]*>/i, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<style>[\s\S]*?<\/style>/, '');
   for (const m of body.matchAll(/<(\/?)([a-zA-Z][\w:-]*)([^>]*?)(\/?)>/g)) {
     const [, closing, rawName, , selfClosing] = m;
     const name = rawName!.toLowerCase();
@@ -67,12 +70,7 @@ describe('HTML report from results', () => {
     for (const s of srcs) expect(s.startsWith('data:image/png;base64,')).toBe(true);
   });
 
-  it.each([
-    ['accuracy-vs-epoch'],
-    ['roc-curves'],
-    ['reliability'],
-    ['runtime-latency'],
-  ])('has the figure %s as inline SVG', (name) => {
+  it.each([['accuracy-vs-epoch'], ['roc-curves'], ['reliability'], ['runtime-latency']])('has the figure %s as inline SVG', (name) => {
     const at = html.indexOf(`<figure id="fig-${name}">`);
     expect(at).toBeGreaterThan(-1);
     expect(html.slice(at, at + 200)).toContain('<svg');

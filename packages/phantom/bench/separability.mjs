@@ -19,7 +19,10 @@ function crossValidate(rows, y, items) {
   const split = patientKFold({ items, positive: 'AFF' }, { k: 5, seed: 1 });
   const p = new Array(y.length);
   for (const fold of split.folds) {
-    const m = fitLogistic(fold.train.map((i) => rows[i]), fold.train.map((i) => y[i]));
+    const m = fitLogistic(
+      fold.train.map((i) => rows[i]),
+      fold.train.map((i) => y[i]),
+    );
     for (const i of fold.test) p[i] = predictLogistic(m, rows[i]);
   }
   const acc = p.filter((v, i) => (v > 0.5 ? 1 : 0) === y[i]).length / y.length;

@@ -82,5 +82,5 @@ if (!isMainThread) {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  console.log(`load average (1 min) after: ${loadavg()[0].toFixed(2)}; ratio formation(1 thread) ms/image ÷ reference ms: ${((one / (count / 2)) * 1000 / ref).toFixed(1)}`);
+  console.log(`load average (1 min) after: ${loadavg()[0].toFixed(2)}; ratio formation(1 thread) ms/image ÷ reference ms: ${(((one / (count / 2)) * 1000) / ref).toFixed(1)}`);
 }

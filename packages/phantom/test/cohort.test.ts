@@ -47,11 +47,15 @@ describe('determinism', () => {
   const skip = existsSync(dist) ? undefined : 'dist/ not built (run pnpm build); worker threads need the compiled worker';
   if (skip && process.env.CI === 'true') throw new Error(`CI run without a build: ${skip}`);
   if (skip) console.log(`skipping the worker-thread determinism test: ${skip}`);
-  it.skipIf(skip !== undefined)('two worker threads write the same bytes as one thread', async () => {
-    const built = (await import(dist)) as typeof import('../src/index.js');
-    await built.generateCohort({ ...options('w'), workers: 2 });
-    for (const f of tree(join(root, 'a'))) expect(readFileSync(join(root, 'w', f)).equals(readFileSync(join(root, 'a', f))), f).toBe(true);
-  }, 120_000);
+  it.skipIf(skip !== undefined)(
+    'two worker threads write the same bytes as one thread',
+    async () => {
+      const built = (await import(dist)) as typeof import('../src/index.js');
+      await built.generateCohort({ ...options('w'), workers: 2 });
+      for (const f of tree(join(root, 'a'))) expect(readFileSync(join(root, 'w', f)).equals(readFileSync(join(root, 'a', f))), f).toBe(true);
+    },
+    120_000,
+  );
 });
 
 describe('files', () => {

@@ -127,7 +127,11 @@ async function child(config) {
   const size = manifest.size;
   const input = (n) => {
     const r = rng(7);
-    return new ort.Tensor('float32', Float32Array.from({ length: n * size * size * 3 }, () => 2 * r() - 1), [n, size, size, 3]);
+    return new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: n * size * size * 3 }, () => 2 * r() - 1),
+      [n, size, size, 3],
+    );
   };
   const result = { ...config, createMs, onnxruntime: ort.env.versions.node };
   const fetch = ['logits'];
@@ -169,8 +173,17 @@ function runChild(config) {
       clearTimeout(timer);
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
       if (line && code === 0) return resolvePromise({ ok: true, ...JSON.parse(line.slice(7)) });
-      const thrown = stdout.split('\n').find((l) => l.startsWith('ERROR '))?.slice(6);
-      const tail = stderr.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).slice(-3).join(' | ').slice(0, 600);
+      const thrown = stdout
+        .split('\n')
+        .find((l) => l.startsWith('ERROR '))
+        ?.slice(6);
+      const tail = stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() && !/^\s+at /.test(l))
+        .slice(-3)
+        .join(' | ')
+        .slice(0, 600);
       resolvePromise({ ok: false, ...config, exit: code, signal, error: thrown ?? (tail || '(no output)') });
     });
   });
@@ -203,7 +216,11 @@ async function main() {
   for (const c of configs) {
     const r = await runChild(c);
     report.onnx.push(r);
-    console.log(r.ok ? `${c.name}: b1 ${fmt(r.b1?.medianMs, 2)} ms, b32 ${fmt(r.b32?.imagesPerSecond, 0)} img/s (session ${fmt(r.createMs, 0)} ms)` : `${c.name}: FAILED (exit ${r.exit}, signal ${r.signal}): ${r.error}`);
+    console.log(
+      r.ok
+        ? `${c.name}: b1 ${fmt(r.b1?.medianMs, 2)} ms, b32 ${fmt(r.b32?.imagesPerSecond, 0)} img/s (session ${fmt(r.createMs, 0)} ms)`
+        : `${c.name}: FAILED (exit ${r.exit}, signal ${r.signal}): ${r.error}`,
+    );
   }
   const ref = report.onnx[0];
   for (const r of report.onnx.filter((x) => x.ep === 'webgpu')) {
@@ -226,7 +243,9 @@ async function main() {
     const tb = [t[torchKey], t[`${torchKey}_channels_last`]].filter(Boolean).sort((a, b) => b.b32.imagesPerSecond - a.b32.imagesPerSecond)[0];
     const ratio = r.ok && r.b32 && tb ? r.b32.imagesPerSecond / tb.b32.imagesPerSecond : undefined;
     r.ratioB32VsTorch = ratio;
-    console.log(`| ${r.name} | ${r.ok ? fmt(r.b1?.medianMs, 2) : 'failed'} | ${r.ok ? fmt(r.b32?.imagesPerSecond, 0) : '—'} | ${fmt(tb?.b1.medianMs, 2)} | ${fmt(tb?.b32.imagesPerSecond, 0)} | ${fmt(ratio, 3)} | ${fmt(r.maxAbsLogitDiffVsCpu, 5)} (${fmt(r.relLogitDiffVsCpu, 6)}) |`);
+    console.log(
+      `| ${r.name} | ${r.ok ? fmt(r.b1?.medianMs, 2) : 'failed'} | ${r.ok ? fmt(r.b32?.imagesPerSecond, 0) : '—'} | ${fmt(tb?.b1.medianMs, 2)} | ${fmt(tb?.b32.imagesPerSecond, 0)} | ${fmt(ratio, 3)} | ${fmt(r.maxAbsLogitDiffVsCpu, 5)} (${fmt(r.relLogitDiffVsCpu, 6)}) |`,
+    );
   }
   if (report.torch.skipped) console.log(`PyTorch skipped: ${report.torch.skipped}`);
   else for (const [k, v] of Object.entries(t)) console.log(`PyTorch ${k}: b1 ${fmt(v.b1.medianMs, 2)} ms, b32 ${fmt(v.b32.imagesPerSecond, 0)} img/s`);
@@ -242,7 +261,11 @@ if (i >= 0) {
   try {
     await child(JSON.parse(args[i + 1]));
   } catch (e) {
-    process.stdout.write(`ERROR ${String(e?.message ?? e).split('\n')[0].slice(0, 500)}\n`);
+    process.stdout.write(
+      `ERROR ${String(e?.message ?? e)
+        .split('\n')[0]
+        .slice(0, 500)}\n`,
+    );
     process.exit(1);
   }
 } else await main();

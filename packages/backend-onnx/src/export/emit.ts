@@ -29,10 +29,7 @@ const tensorOf = (ctx: EmitContext, layer: string): string => {
 };
 
 /** Input tensor and extra [top, left, bottom, right] pads when the input is a folded zero pad. */
-function paddedInput(
-  ctx: EmitContext,
-  input: string,
-): { tensor: string; extra: [number, number, number, number]; signed: boolean } {
+function paddedInput(ctx: EmitContext, input: string): { tensor: string; extra: [number, number, number, number]; signed: boolean } {
   const src = ctx.byName.get(input);
   if (src?.op === 'zeropad' && ctx.plan.foldedPads.has(input)) {
     const [[t, b], [l, r]] = src.pad;
@@ -46,15 +43,7 @@ function paddedInput(
  * (layout [1, 1, oh, ow]); `undefined` when no window needs it. `hw` is the zero-padded input size,
  * `extra` the zero pad [t, l, b, r], `own` the pooling's own (−∞) pads.
  */
-function zeroPadMask(
-  hw: [number, number],
-  extra: number[],
-  own: number[],
-  pool: [number, number],
-  strides: [number, number],
-  outHW: [number, number],
-  signed: boolean,
-): Float32Array | undefined {
+function zeroPadMask(hw: [number, number], extra: number[], own: number[], pool: [number, number], strides: [number, number], outHW: [number, number], signed: boolean): Float32Array | undefined {
   const [H, W] = hw;
   const [t, l, b, r] = extra as [number, number, number, number];
   const isZero = (y: number, x: number) => y < t || y >= H - b || x < l || x >= W - r;
@@ -85,13 +74,7 @@ function hw(ctx: EmitContext, layer: string): [number, number] {
   return [s[0]!, s[1]!];
 }
 
-function activation(
-  ctx: EmitContext,
-  node: GraphNode,
-  fn: 'linear' | 'relu' | 'softmax',
-  x: string,
-  output = `${node.name}/${fn}`,
-): string {
+function activation(ctx: EmitContext, node: GraphNode, fn: 'linear' | 'relu' | 'softmax', x: string, output = `${node.name}/${fn}`): string {
   const w = ctx.writer;
   if (fn === 'linear') return x;
   ctx.preActivation.set(node.name, x);
@@ -116,13 +99,18 @@ export function emitLayer(ctx: EmitContext, node: GraphNode): void {
       if (bnName) {
         const bn = ctx.byName.get(bnName)!;
         if (bn.op !== 'batchnorm') throw new Error('internal: folded layer is not a batch norm');
-        const folded = foldBatchNorm(wt, bias, {
-          gamma: bn.scale ? getWeight(ctx.weights, bn.name, 'gamma') : undefined,
-          beta: bn.center ? getWeight(ctx.weights, bn.name, 'beta') : undefined,
-          mean: getWeight(ctx.weights, bn.name, 'moving_mean'),
-          variance: getWeight(ctx.weights, bn.name, 'moving_variance'),
-          epsilon: bn.epsilon,
-        }, node.filters);
+        const folded = foldBatchNorm(
+          wt,
+          bias,
+          {
+            gamma: bn.scale ? getWeight(ctx.weights, bn.name, 'gamma') : undefined,
+            beta: bn.center ? getWeight(ctx.weights, bn.name, 'beta') : undefined,
+            mean: getWeight(ctx.weights, bn.name, 'moving_mean'),
+            variance: getWeight(ctx.weights, bn.name, 'moving_variance'),
+            epsilon: bn.epsilon,
+          },
+          node.filters,
+        );
         wt = folded.w;
         bias = folded.b;
       }
@@ -178,9 +166,7 @@ export function emitLayer(ctx: EmitContext, node: GraphNode): void {
       const attrs: Record<string, number | number[]> = { kernel_shape: [...node.pool], strides: [...node.strides], pads };
       // Keras / TensorFlow average pooling leaves padded cells out of the mean.
       if (node.op === 'avgpool') attrs.count_include_pad = 0;
-      const mask = extra.some((e) => e > 0)
-        ? zeroPadMask(hw(ctx, node.input), extra, own, node.pool, node.strides, hw(ctx, node.name), signed)
-        : undefined;
+      const mask = extra.some((e) => e > 0) ? zeroPadMask(hw(ctx, node.input), extra, own, node.pool, node.strides, hw(ctx, node.name), signed) : undefined;
       const op = node.op === 'maxpool' ? 'MaxPool' : 'AveragePool';
       out = w.node1(op, [x], mask ? `${node.name}/pool` : node.name, attrs);
       if (mask) {
@@ -202,7 +188,12 @@ export function emitLayer(ctx: EmitContext, node: GraphNode): void {
       break;
     }
     case 'concat':
-      out = w.node1('Concat', node.inputs.map((i) => tensorOf(ctx, i)), node.name, { axis: 1 });
+      out = w.node1(
+        'Concat',
+        node.inputs.map((i) => tensorOf(ctx, i)),
+        node.name,
+        { axis: 1 },
+      );
       break;
     case 'gap': {
       const pooled = w.node1('GlobalAveragePool', [tensorOf(ctx, node.input)], `${node.name}/pool`);
@@ -214,10 +205,7 @@ export function emitLayer(ctx: EmitContext, node: GraphNode): void {
       if (ctx.shapes.get(node.input)!.length !== 1) {
         throw new AffnetError('E_OPTION_INVALID', `dense "${node.name}" needs a flat input`);
       }
-      const inputs = [
-        tensorOf(ctx, node.input),
-        w.initializer(`${node.name}/W`, DataType.FLOAT, [cin, node.units], getWeight(ctx.weights, node.name, 'kernel')),
-      ];
+      const inputs = [tensorOf(ctx, node.input), w.initializer(`${node.name}/W`, DataType.FLOAT, [cin, node.units], getWeight(ctx.weights, node.name, 'kernel'))];
       if (node.useBias) inputs.push(w.initializer(`${node.name}/B`, DataType.FLOAT, [node.units], getWeight(ctx.weights, node.name, 'bias')));
       const gemm = w.node1('Gemm', inputs, node.name);
       out = activation(ctx, node, node.activation, gemm);

@@ -17,11 +17,7 @@ export interface ExternalDataEntry {
 /** Offsets are aligned so the runtime may memory-map the file. */
 const ALIGN = 4096;
 
-export function toExternalData(
-  model: ModelProto,
-  location: string,
-  options: { minBytes?: number } = {},
-): { model: ModelProto; data: Uint8Array; entries: ExternalDataEntry[] } {
+export function toExternalData(model: ModelProto, location: string, options: { minBytes?: number } = {}): { model: ModelProto; data: Uint8Array; entries: ExternalDataEntry[] } {
   const minBytes = options.minBytes ?? 1024;
   const g = model.graph!;
   const entries: ExternalDataEntry[] = [];

@@ -31,17 +31,9 @@ function halfInitializer(t: TensorProto, name: string): TensorProto {
   });
 }
 
-export function convertToFp16(
-  model: ModelProto,
-  mode: Fp16Mode = 'weights',
-  keepFloat32: (node: NodeProto) => boolean = defaultKeepFloat32,
-): ModelProto {
+export function convertToFp16(model: ModelProto, mode: Fp16Mode = 'weights', keepFloat32: (node: NodeProto) => boolean = defaultKeepFloat32): ModelProto {
   const g = model.graph!;
-  const used = new Set<string>([
-    ...(g.input ?? []).map((i) => i.name!),
-    ...(g.initializer ?? []).map((i) => i.name!),
-    ...(g.node ?? []).flatMap((n) => n.output ?? []),
-  ]);
+  const used = new Set<string>([...(g.input ?? []).map((i) => i.name!), ...(g.initializer ?? []).map((i) => i.name!), ...(g.node ?? []).flatMap((n) => n.output ?? [])]);
   const unique = (base: string) => {
     let n = base;
     for (let i = 1; used.has(n); i++) n = `${base}_${i}`;

@@ -26,12 +26,7 @@ export function kerasPads(input: number, kernel: number, stride: number, padding
  * ONNX `pads` for a 2-D window op, [top, left, bottom, right] (ONNX Conv: "x1_begin, x2_begin …,
  * x1_end, x2_end").
  */
-export function onnxPads2d(
-  inHW: [number, number],
-  kernel: [number, number],
-  strides: [number, number],
-  padding: Padding,
-): [number, number, number, number] {
+export function onnxPads2d(inHW: [number, number], kernel: [number, number], strides: [number, number], padding: Padding): [number, number, number, number] {
   const [t, b] = kerasPads(inHW[0], kernel[0], strides[0], padding);
   const [l, r] = kerasPads(inHW[1], kernel[1], strides[1], padding);
   return [t, l, b, r];

@@ -66,12 +66,7 @@ export function makePlan(graph: NetworkGraph, options: { foldBatchNorm: boolean 
     for (const node of graph.nodes) {
       if (node.op !== 'batchnorm') continue;
       const prev = byName.get(node.input);
-      if (
-        prev?.op === 'conv2d' &&
-        prev.activation === 'linear' &&
-        consumers.get(prev.name)!.length === 1 &&
-        !outputs.has(prev.name)
-      ) {
+      if (prev?.op === 'conv2d' && prev.activation === 'linear' && consumers.get(prev.name)!.length === 1 && !outputs.has(prev.name)) {
         bnIntoConv.set(node.name, prev.name);
         convBn.set(prev.name, node.name);
       }

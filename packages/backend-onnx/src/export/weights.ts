@@ -36,12 +36,7 @@ export interface BatchNormParams {
  * Folds y = γ·(x − μ)/√(σ² + ε) + β into the conv before it (W in [cout, …] layout, per output
  * channel). Arithmetic in float64, stored as float32.
  */
-export function foldBatchNorm(
-  w: Float32Array,
-  bias: Float32Array | undefined,
-  bn: BatchNormParams,
-  cout: number,
-): { w: Float32Array; b: Float32Array } {
+export function foldBatchNorm(w: Float32Array, bias: Float32Array | undefined, bn: BatchNormParams, cout: number): { w: Float32Array; b: Float32Array } {
   const per = w.length / cout;
   const wOut = new Float32Array(w.length);
   const bOut = new Float32Array(cout);

@@ -2,14 +2,7 @@
  * Internal: collects the nodes and initializers of one ONNX graph and hands out unique names, so no
  * two nodes or tensors of an exported model share a name (ONNX IR: names are unique per graph).
  */
-import {
-  attribute,
-  tensor,
-  type AttrValue,
-  type DataTypeCode,
-  type NodeProto,
-  type TensorProto,
-} from '../proto/onnx.js';
+import { attribute, tensor, type AttrValue, type DataTypeCode, type NodeProto, type TensorProto } from '../proto/onnx.js';
 
 export class OnnxGraphWriter {
   readonly nodes: NodeProto[] = [];
@@ -40,14 +33,7 @@ export class OnnxGraphWriter {
    * Adds a node. `outputs` are base names for the produced tensors (made unique); the node is named
    * after `name` (made unique). Returns the produced tensor names.
    */
-  node(
-    opType: string,
-    inputs: string[],
-    outputs: string[],
-    attributes: Record<string, AttrValue> = {},
-    name: string = outputs[0] ?? opType,
-    domain?: string,
-  ): string[] {
+  node(opType: string, inputs: string[], outputs: string[], attributes: Record<string, AttrValue> = {}, name: string = outputs[0] ?? opType, domain?: string): string[] {
     const out = outputs.map((o) => this.tensorName(o));
     this.nodes.push({
       name: reserve(this.nodeNames, name),

@@ -84,7 +84,11 @@ export function exportHfVariant(bundle: ModelBundle, precision: Precision, quant
   if (normalisation !== 'zscore') {
     // The graph z-scores its input; a bundle trained on other input (ImageNet 'caffe') would get wrong probabilities.
     return Promise.reject(
-      new AffnetError('E_OPTION_INVALID', `Hugging Face export: the graph normalises its input by per-image z-score, but this bundle was trained on "${normalisation}" input; export it as plain ONNX instead`, bundle.path ? { file: bundle.path } : {}),
+      new AffnetError(
+        'E_OPTION_INVALID',
+        `Hugging Face export: the graph normalises its input by per-image z-score, but this bundle was trained on "${normalisation}" input; export it as plain ONNX instead`,
+        bundle.path ? { file: bundle.path } : {},
+      ),
     );
   }
   return exportBundle(bundle, {

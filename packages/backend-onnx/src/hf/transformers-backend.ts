@@ -85,10 +85,19 @@ export function createTransformersBackend(): InferenceBackend & { load(bundle: M
       }
       if (!device) throw new AffnetError('E_BACKEND_UNAVAILABLE', `transformers: no requested device could start: ${skipped.join('; ')}`);
 
-      const key = createHash('sha256').update(exportCacheKey(bundle, { precision, ...(options.quantization ? { quantization: options.quantization } : {}) })).update('hf').digest('hex').slice(0, 24);
+      const key = createHash('sha256')
+        .update(exportCacheKey(bundle, { precision, ...(options.quantization ? { quantization: options.quantization } : {}) }))
+        .update('hf')
+        .digest('hex')
+        .slice(0, 24);
       const folder = options.folder ?? join(tmpdir(), 'affnet-hf-cache', `${bundle.manifest.architecture}-${key}`);
       const modelFile = join(folder, HF_MODEL_FILES[precision]);
-      const exists = await access(modelFile).then(() => access(join(folder, HF_CONFIG))).then(() => true, () => false);
+      const exists = await access(modelFile)
+        .then(() => access(join(folder, HF_CONFIG)))
+        .then(
+          () => true,
+          () => false,
+        );
       if (!exists || options.folder) await writeHfFolder(bundle, folder, { precisions: [precision], ...(options.quantization ? { quantization: options.quantization } : {}) });
 
       hfPromise ??= import('@huggingface/transformers');

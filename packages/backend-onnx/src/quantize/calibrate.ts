@@ -14,10 +14,7 @@ function toModelLayout(batch: ImageBatch, nchw: boolean): { data: Float32Array; 
   const [n, h, w, c] = batch.shape;
   if (!nchw) return { data: batch.data, dims: [n, h, w, c] };
   const out = new Float32Array(batch.data.length);
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = batch.data[((b * h + y) * w + x) * c + k]!;
+  for (let b = 0; b < n; b++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = batch.data[((b * h + y) * w + x) * c + k]!;
   return { data: out, dims: [n, c, h, w] };
 }
 

@@ -125,11 +125,7 @@ export async function quantizeQdq(model: ModelProto, options: QuantizeOptions): 
   const initializers: TensorProto[] = [];
   const replaced = new Set<string>();
   const nodes: NodeProto[] = [];
-  const used = new Set<string>([
-    ...(g.input ?? []).map((i) => i.name!),
-    ...(g.initializer ?? []).map((i) => i.name!),
-    ...(g.node ?? []).flatMap((n) => [...(n.output ?? []), n.name ?? '']),
-  ]);
+  const used = new Set<string>([...(g.input ?? []).map((i) => i.name!), ...(g.initializer ?? []).map((i) => i.name!), ...(g.node ?? []).flatMap((n) => [...(n.output ?? []), n.name ?? ''])]);
   const unique = (base: string) => {
     let n = base;
     for (let i = 1; used.has(n); i++) n = `${base}_${i}`;

@@ -19,4 +19,3 @@ export const TRANSFORMERS_CAPABILITIES: BackendCapabilities = {
   engines: ['cuda', 'webgpu', 'cpu'],
   normalisations: ['zscore'],
 };
-

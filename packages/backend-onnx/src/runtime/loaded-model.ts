@@ -3,16 +3,7 @@
  * session's input may be NHWC (this package's export) or NCHW (a Hugging Face style .onnx), with a
  * dynamic or fixed batch; batches are split or transposed to fit. CAMs: core `predictImages`.
  */
-import {
-  AffnetError,
-  checkBatch,
-  checkOutputFinite,
-  type ForwardResult,
-  type ImageBatch,
-  type LoadedModel,
-  type ModelBundle,
-  type RuntimeInfo,
-} from '@affnet/core';
+import { AffnetError, checkBatch, checkOutputFinite, type ForwardResult, type ImageBatch, type LoadedModel, type ModelBundle, type RuntimeInfo } from '@affnet/core';
 import * as ort from 'onnxruntime-node';
 
 export interface SessionIo {
@@ -28,10 +19,7 @@ export interface SessionIo {
 
 function nhwcToNchw(data: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
   const out = new Float32Array(data.length);
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = data[((b * h + y) * w + x) * c + k]!;
+  for (let b = 0; b < n; b++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = data[((b * h + y) * w + x) * c + k]!;
   return out;
 }
 
@@ -68,7 +56,11 @@ export class OnnxLoadedModel implements LoadedModel {
     this.check(batch);
     const wantFeatures = options.features === true;
     if (wantFeatures && !this.io.features) {
-      throw new AffnetError('E_OPTION_INVALID', 'forward: the feature map was requested (CAM) but the ONNX model has no "features" output; export the bundle with affnet export (which adds it) or run the bundle itself', { file: this.source });
+      throw new AffnetError(
+        'E_OPTION_INVALID',
+        'forward: the feature map was requested (CAM) but the ONNX model has no "features" output; export the bundle with affnet export (which adds it) or run the bundle itself',
+        { file: this.source },
+      );
     }
     const [n, h, w, c] = batch.shape;
     const k = this.bundle.manifest.labels.length;

@@ -50,11 +50,7 @@ export class ExportCache {
   private readonly memory = new Map<string, Uint8Array>();
   constructor(private readonly maxEntries = 2) {}
 
-  async get(
-    bundle: ModelBundle,
-    options: ModelExportOptions,
-    cacheDir: string | false,
-  ): Promise<ModelSource> {
+  async get(bundle: ModelBundle, options: ModelExportOptions, cacheDir: string | false): Promise<ModelSource> {
     const key = exportCacheKey(bundle, options);
     const precision = options.precision ?? 'fp32';
     const source = `export:${key}`;

@@ -5,14 +5,7 @@
  * naming it and the reason (`E_BACKEND_UNAVAILABLE`), never a silent switch to the CPU — unless the
  * caller passes `allowFallback: true`.
  */
-import {
-  AffnetError,
-  checkLoadOptions,
-  type EngineAvailability,
-  type InferenceBackend,
-  type LoadOptions,
-  type ModelBundle,
-} from '@affnet/core';
+import { AffnetError, checkLoadOptions, type EngineAvailability, type InferenceBackend, type LoadOptions, type ModelBundle } from '@affnet/core';
 import * as ort from 'onnxruntime-node';
 import type { ExportOptions } from '../export/options.js';
 import type { Fp16Mode } from '../export/fp16.js';
@@ -57,7 +50,7 @@ export interface OnnxBackend extends InferenceBackend {
 
 function sessionIo(session: ort.InferenceSession, bundle: ModelBundle, source: string): SessionIo {
   const meta = session.inputMetadata[0];
-  const dims = meta && meta.isTensor ? meta.shape : [];
+  const dims = meta?.isTensor ? meta.shape : [];
   const size = bundle.manifest.inputSize;
   const layout = dims[3] === 3 && dims[1] === size ? 'nhwc' : dims[1] === 3 && dims[3] === size ? 'nchw' : undefined;
   if (!layout || dims[2] !== size || session.inputNames.length !== 1) {

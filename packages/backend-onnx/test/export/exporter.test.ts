@@ -30,9 +30,33 @@ describe('exported model structure', () => {
   const weights = randomWeights(graph, 3);
 
   it.each([
-    ['dynamic batch, NHWC', {}, ['batch', 8, 8, 3], [['probabilities', ['batch', 3]], ['features', ['batch', 8, 8, 4]]]],
-    ['fixed batch 4', { batch: 4 }, [4, 8, 8, 3], [['probabilities', [4, 3]], ['features', [4, 8, 8, 4]]]],
-    ['NCHW input', { inputLayout: 'nchw' }, ['batch', 3, 8, 8], [['probabilities', ['batch', 3]], ['features', ['batch', 8, 8, 4]]]],
+    [
+      'dynamic batch, NHWC',
+      {},
+      ['batch', 8, 8, 3],
+      [
+        ['probabilities', ['batch', 3]],
+        ['features', ['batch', 8, 8, 4]],
+      ],
+    ],
+    [
+      'fixed batch 4',
+      { batch: 4 },
+      [4, 8, 8, 3],
+      [
+        ['probabilities', [4, 3]],
+        ['features', [4, 8, 8, 4]],
+      ],
+    ],
+    [
+      'NCHW input',
+      { inputLayout: 'nchw' },
+      ['batch', 3, 8, 8],
+      [
+        ['probabilities', ['batch', 3]],
+        ['features', ['batch', 8, 8, 4]],
+      ],
+    ],
     ['logits only', { outputs: { probabilities: false, features: false, logits: 'logits' } }, ['batch', 8, 8, 3], [['logits', ['batch', 3]]]],
   ] as const)('%s', (_name, options, inputShape, outputs) => {
     const { info, model } = exportOnnx(graph, weights, options as never);

@@ -36,7 +36,7 @@ function onesKernel(k: number): Map<string, { shape: number[]; data: Float32Arra
   return new Map([['c1/kernel', { shape: [k, k, 3, 1], data }]]);
 }
 
-function withHead(graph: NetworkGraph, weights: Map<string, { shape: number[]; data: Float32Array }>, channels: number) {
+function withHead(_graph: NetworkGraph, weights: Map<string, { shape: number[]; data: Float32Array }>, channels: number) {
   weights.set('predictions/kernel', { shape: [channels, 2], data: new Float32Array(channels * 2) });
   weights.set('predictions/bias', { shape: [2], data: new Float32Array(2) });
   return weights;

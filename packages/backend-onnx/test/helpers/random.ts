@@ -30,12 +30,24 @@ export function randomWeights(graph: NetworkGraph, seed: number): Weights {
     const lim = Math.sqrt(6 / fanIn);
     for (let i = 0; i < n; i++) {
       switch (spec.weight) {
-        case 'kernel': data[i] = u(-lim, lim); break;
-        case 'bias': data[i] = u(-0.1, 0.1); break;
-        case 'gamma': data[i] = u(0.5, 1.5); break;
-        case 'beta': data[i] = u(-0.3, 0.3); break;
-        case 'moving_mean': data[i] = u(-0.3, 0.3); break;
-        case 'moving_variance': data[i] = u(0.5, 2); break;
+        case 'kernel':
+          data[i] = u(-lim, lim);
+          break;
+        case 'bias':
+          data[i] = u(-0.1, 0.1);
+          break;
+        case 'gamma':
+          data[i] = u(0.5, 1.5);
+          break;
+        case 'beta':
+          data[i] = u(-0.3, 0.3);
+          break;
+        case 'moving_mean':
+          data[i] = u(-0.3, 0.3);
+          break;
+        case 'moving_variance':
+          data[i] = u(0.5, 2);
+          break;
       }
     }
     out.set(spec.name, { shape: spec.shape, data });
@@ -51,7 +63,10 @@ export function randomImages(n: number, size: number, seed: number): Float32Arra
   for (let b = 0; b < n; b++) {
     const img = new Float64Array(px);
     for (let k = 0; k < 4; k++) {
-      const cx = r() * size, cy = r() * size, s = (0.1 + 0.3 * r()) * size, a = r() * 2 - 1;
+      const cx = r() * size,
+        cy = r() * size,
+        s = (0.1 + 0.3 * r()) * size,
+        a = r() * 2 - 1;
       for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) img[y * size + x]! += a * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * s * s));
     }
     for (let i = 0; i < px; i++) img[i]! += 0.05 * (r() - 0.5);

@@ -107,7 +107,13 @@ function layer(node: GraphNode, get: (n: string) => Tensor, weights: Weights): T
       const be = node.center ? W('beta') : undefined;
       const mu = W('moving_mean');
       const v = W('moving_variance');
-      return { shape: x.shape, data: x.data.map((val, i) => { const j = i % c; return (g ? g[j]! : 1) * (val - mu[j]!) / Math.sqrt(v[j]! + node.epsilon) + (be ? be[j]! : 0); }) };
+      return {
+        shape: x.shape,
+        data: x.data.map((val, i) => {
+          const j = i % c;
+          return ((g ? g[j]! : 1) * (val - mu[j]!)) / Math.sqrt(v[j]! + node.epsilon) + (be ? be[j]! : 0);
+        }),
+      };
     }
     case 'activation':
       return act(node.fn, get(node.input));
@@ -117,12 +123,19 @@ function layer(node: GraphNode, get: (n: string) => Tensor, weights: Weights): T
       const [, w, c] = x.shape as [number, number, number];
       const max = node.op === 'maxpool';
       return window(
-        x, node.pool, node.strides, node.padding, c,
+        x,
+        node.pool,
+        node.strides,
+        node.padding,
+        c,
         (acc, iy, ix, inside, o) => {
           if (!inside) return;
           const v = x.data[(iy * w + ix) * c + o]!;
           if (max) acc[0] = Math.max(acc[0]!, v);
-          else { acc[0]! += v; acc[1]!++; }
+          else {
+            acc[0]! += v;
+            acc[1]!++;
+          }
         },
         (acc) => (max ? acc[0]! : acc[0]! / acc[1]!),
         () => (max ? [-Infinity] : [0, 0]),
@@ -132,7 +145,8 @@ function layer(node: GraphNode, get: (n: string) => Tensor, weights: Weights): T
       const x = get(node.input);
       const [h, w, c] = x.shape as [number, number, number];
       const [[t, b], [l, r]] = node.pad;
-      const oh = h + t + b, ow = w + l + r;
+      const oh = h + t + b,
+        ow = w + l + r;
       const out = new Float64Array(oh * ow * c);
       for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let i = 0; i < c; i++) out[((y + t) * ow + xx + l) * c + i] = x.data[(y * w + xx) * c + i]!;
       return { shape: [oh, ow, c], data: out };
@@ -148,7 +162,11 @@ function layer(node: GraphNode, get: (n: string) => Tensor, weights: Weights): T
       const out = new Float64Array(h * w * C);
       for (let p = 0; p < h * w; p++) {
         let off = 0;
-        for (const x of xs) { const c = x.shape[2]!; for (let i = 0; i < c; i++) out[p * C + off + i] = x.data[p * c + i]!; off += c; }
+        for (const x of xs) {
+          const c = x.shape[2]!;
+          for (let i = 0; i < c; i++) out[p * C + off + i] = x.data[p * c + i]!;
+          off += c;
+        }
       }
       return { shape: [h, w, C], data: out };
     }
@@ -165,7 +183,11 @@ function layer(node: GraphNode, get: (n: string) => Tensor, weights: Weights): T
       const b = node.useBias ? W('bias') : undefined;
       const n = x.shape[0]!;
       const out = new Float64Array(node.units);
-      for (let o = 0; o < node.units; o++) { let s = b ? b[o]! : 0; for (let i = 0; i < n; i++) s += x.data[i]! * K[i * node.units + o]!; out[o] = s; }
+      for (let o = 0; o < node.units; o++) {
+        let s = b ? b[o]! : 0;
+        for (let i = 0; i < n; i++) s += x.data[i]! * K[i * node.units + o]!;
+        out[o] = s;
+      }
       return act(node.activation, { shape: [node.units], data: out });
     }
   }

@@ -11,7 +11,10 @@ describe('exportHfVariant and the bundle normalisation', () => {
   it("refuses an 'imagenet-caffe' bundle, naming the bundle and the normalisation", async () => {
     const m = manifest('resnet18', 32);
     const bundle: ModelBundle = { manifest: { ...m, preprocessing: { ...m.preprocessing, normalisation: 'imagenet-caffe' } }, weights, path: '/b/caffe' };
-    const error = await exportHfVariant(bundle, 'fp32').then(() => undefined, (e: unknown) => e);
+    const error = await exportHfVariant(bundle, 'fp32').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isAffnetError(error, 'E_OPTION_INVALID')).toBe(true);
     expect(String(error)).toMatch(/\/b\/caffe: Hugging Face export: the graph normalises its input by per-image z-score, but this bundle was trained on "imagenet-caffe" input/);
   });

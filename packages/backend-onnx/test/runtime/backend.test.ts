@@ -11,6 +11,9 @@ import { randomBundle } from '../helpers/bundle.js';
 import { maxAbsDiff } from '../helpers/ort.js';
 import { randomImages } from '../helpers/random.js';
 
+/** Providers that start on this machine (a GPU machine with CUDA / TensorRT installed skips the "absent" tests). */
+const installed = new Set((await createOnnxBackend().engines()).filter((e) => e.available).map((e) => e.engine));
+
 // ResNet18 at 32 px: every layer kind of the ResNets (folded BN, folded pads, residual adds), small.
 const SIZE = 32;
 let bundle: ModelBundle;
@@ -30,17 +33,16 @@ describe('onnx backend: providers', () => {
     for (const e of engines.filter((x) => !x.available)) expect(e.reason).toMatch(/^(not installed|failed to start): .{20,}|^no GPU device on this machine/);
   });
 
-  it.each(['cuda', 'tensorrt'] as const)('asking for %s where it is absent is E_BACKEND_UNAVAILABLE naming it, not a CPU run', async (engine) => {
-    const engines = await createOnnxBackend().engines();
-    if (engines.find((e) => e.engine === engine)!.available) return; // a machine with the provider installed
-    const err = await createOnnxBackend().load(bundle, { engines: [engine], cacheDir: dir }).catch((e: unknown) => e);
+  // Skipped, with the reason in the test name, on a machine with the provider installed.
+  it.each((['cuda', 'tensorrt'] as const).filter((e) => !installed.has(e)))('asking for %s where it is absent is E_BACKEND_UNAVAILABLE naming it, not a CPU run', async (engine) => {
+    const err = await createOnnxBackend()
+      .load(bundle, { engines: [engine], cacheDir: dir })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_BACKEND_UNAVAILABLE' });
     expect(String(err)).toMatch(new RegExp(`\\[${engine}\\] not installed: libonnxruntime_providers_${engine}\\.so .*allowFallback`));
   });
 
-  it('falls back to the CPU only when asked, and says what it skipped', async () => {
-    const engines = await createOnnxBackend().engines();
-    if (engines.find((e) => e.engine === 'cuda')!.available) return;
+  it.skipIf(installed.has('cuda'))('falls back to the CPU only when asked, and says what it skipped (skipped where CUDA is installed)', async () => {
     const model = await createOnnxBackend().load(bundle, { engines: ['cuda'], allowFallback: true, cacheDir: dir });
     expect(model.runtime.engine).not.toBe('cuda');
     expect(String(model.runtime.details!.skipped)).toMatch(/\[cuda\] not installed/);
@@ -48,7 +50,9 @@ describe('onnx backend: providers', () => {
   });
 
   it('rejects an unknown provider with the valid names', async () => {
-    await expect(createOnnxBackend().load(bundle, { engines: ['cudaa' as 'cuda'] })).rejects.toThrowError(/engines: unknown value "cudaa". Did you mean "cuda"\? Available: tensorrt, cuda, webgpu, cpu/);
+    await expect(createOnnxBackend().load(bundle, { engines: ['cudaa' as 'cuda'] })).rejects.toThrowError(
+      /engines: unknown value "cudaa". Did you mean "cuda"\? Available: tensorrt, cuda, webgpu, cpu/,
+    );
   });
 });
 
@@ -121,9 +125,7 @@ describe('onnx backend: load and forward', () => {
     const other = await randomBundle('resnet18', 40, 2);
     const file = join(dir, 'other.onnx');
     writeFileSync(file, (await exportBundle(other)).bytes);
-    await expect(createOnnxBackend().load(bundle, { modelPath: file })).rejects.toThrowError(
-      new RegExp(`${file}: the ONNX model's input input \\[batch, 40, 40, 3\\] does not fit the bundle`),
-    );
+    await expect(createOnnxBackend().load(bundle, { modelPath: file })).rejects.toThrowError(new RegExp(`${file}: the ONNX model's input input \\[batch, 40, 40, 3\\] does not fit the bundle`));
     await expect(createOnnxBackend().load(bundle, { modelPath: join(dir, 'absent.onnx') })).rejects.toMatchObject({ code: 'E_FILE_NOT_FOUND' });
   });
 
@@ -138,7 +140,10 @@ describe('onnx backend: load and forward', () => {
 describe('session options', () => {
   it.each([
     [{}, { graphOptimizationLevel: 'all', logSeverityLevel: 3, executionProviders: [{ name: 'cpu' }] }],
-    [{ intraOpNumThreads: 2, allowSpinning: false }, { intraOpNumThreads: 2, extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }],
+    [
+      { intraOpNumThreads: 2, allowSpinning: false },
+      { intraOpNumThreads: 2, extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } },
+    ],
     [{ webgpuLayout: 'NHWC' }, { executionProviders: [{ name: 'webgpu', preferredLayout: 'NHWC' }] }],
   ] as const)('%j', (options, expected) => {
     const engine = 'webgpuLayout' in options ? 'webgpu' : 'cpu';

@@ -41,8 +41,7 @@ function nativeEngine(name: 'tfjs-node' | 'tfjs-node-gpu'): EngineLoader {
     await p;
     if (!tf.findBackendFactory('tensorflow')) throw new Error(`${pkg} loaded but did not register the "tensorflow" backend`);
   };
-  const notInstalled = () =>
-    `${pkg} is not installed (optional: "pnpm add ${pkg}" and allow its build script, see README "Optional engines")`;
+  const notInstalled = () => `${pkg} is not installed (optional: "pnpm add ${pkg}" and allow its build script, see README "Optional engines")`;
   return {
     name: name as EngineName,
     async probe() {

@@ -71,12 +71,7 @@ function runtimeInfo(engine: EngineName, details: Record<string, string | number
  */
 export async function selectEngine(options: EngineOptions = {}): Promise<EngineSelection> {
   const asked = parseEngineNames(options.engines ?? []);
-  const order: EngineName[] =
-    asked.length === 0
-      ? [...ENGINE_NAMES]
-      : options.allowFallback
-        ? [...asked, ...ENGINE_NAMES.filter((n) => !asked.includes(n))]
-        : asked;
+  const order: EngineName[] = asked.length === 0 ? [...ENGINE_NAMES] : options.allowFallback ? [...asked, ...ENGINE_NAMES.filter((n) => !asked.includes(n))] : asked;
   const skipped: { engine: string; reason: string }[] = [];
   for (const name of order) {
     const loader = LOADERS[name];

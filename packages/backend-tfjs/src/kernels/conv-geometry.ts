@@ -37,16 +37,7 @@ export function convGeometry(
   if (dataFormat !== undefined && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
     throw new Error(`${kernel} on wasm (affnet kernel): dataFormat "${dataFormat}" is not supported; use NHWC`);
   }
-  const info = tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   return {
     batch: info.batchSize,
     inH: info.inHeight,
@@ -69,11 +60,7 @@ export function convGeometry(
 /**
  * Pads (positive amounts) or crops (negative amounts) the two spatial axes `axes` of a tensor.
  */
-export function padOrCrop(
-  t: tf.Tensor,
-  axes: [number, number],
-  amounts: [[number, number], [number, number]],
-): tf.Tensor {
+export function padOrCrop(t: tf.Tensor, axes: [number, number], amounts: [[number, number], [number, number]]): tf.Tensor {
   const rank = t.shape.length;
   const pads: [number, number][] = t.shape.map(() => [0, 0]);
   const begin: number[] = t.shape.map(() => 0);
@@ -104,10 +91,14 @@ export function padOrCrop(
 export function subsample(x: tf.Tensor4D, sh: number, sw: number, rows: number, cols: number): tf.Tensor4D {
   if (sh === 1 && sw === 1 && x.shape[1] === rows && x.shape[2] === cols) return x;
   const [n, h, w, c] = x.shape;
-  const fitted = padOrCrop(x, [1, 2], [
-    [0, rows * sh - h],
-    [0, cols * sw - w],
-  ]);
+  const fitted = padOrCrop(
+    x,
+    [1, 2],
+    [
+      [0, rows * sh - h],
+      [0, cols * sw - w],
+    ],
+  );
   const grouped = tf.reshape(fitted, [n * rows, sh, cols, sw * c]);
   return tf.reshape(tf.slice(grouped, [0, 0, 0, 0], [n * rows, 1, cols, c]), [n, rows, cols, c]);
 }

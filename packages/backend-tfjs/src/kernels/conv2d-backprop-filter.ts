@@ -26,10 +26,14 @@ export function conv2dBackpropFilterWasm(x: tf.Tensor4D, dy: tf.Tensor4D, g: Con
       const dw = tf.matMul(tf.transpose(xs), tf.reshape(dy, [m, outC]));
       return tf.reshape(dw, [1, 1, inC, outC]);
     }
-    const xc = padOrCrop(tf.transpose(x, [3, 1, 2, 0]), [1, 2], [
-      [g.top, g.bottom],
-      [g.left, g.right],
-    ]) as tf.Tensor4D;
+    const xc = padOrCrop(
+      tf.transpose(x, [3, 1, 2, 0]),
+      [1, 2],
+      [
+        [g.top, g.bottom],
+        [g.left, g.right],
+      ],
+    ) as tf.Tensor4D;
     const filter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
     const out = tf.conv2d(xc, filter, 1, 'valid', 'NHWC', [sh, sw]);
     const cropped = out.shape[1] === kh && out.shape[2] === kw ? out : tf.slice(out, [0, 0, 0, 0], [inC, kh, kw, outC]);

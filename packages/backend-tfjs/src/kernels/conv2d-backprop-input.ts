@@ -23,10 +23,14 @@ export function conv2dBackpropInputWasm(dy: tf.Tensor4D, filter: tf.Tensor4D, g:
       const m = batch * outH * outW;
       const y = tf.matMul(tf.reshape(dy, [m, outC]), tf.transpose(tf.reshape(filter, [inC, outC])));
       const spread = dilate(tf.reshape(y, [batch, outH, outW, inC]), sh, sw);
-      return padOrCrop(spread, [1, 2], [
-        [0, inH - outH * sh],
-        [0, inW - outW * sw],
-      ]) as tf.Tensor4D;
+      return padOrCrop(
+        spread,
+        [1, 2],
+        [
+          [0, inH - outH * sh],
+          [0, inW - outW * sw],
+        ],
+      ) as tf.Tensor4D;
     }
     // rot180 in space = the kh·kw taps in reverse order, done as a product with the exchange matrix:
     // exact (each output is one input times 1 plus zeros) and ~10× faster than WASM's Reverse/Gather.
@@ -36,10 +40,14 @@ export function conv2dBackpropInputWasm(dy: tf.Tensor4D, filter: tf.Tensor4D, g:
     const flipped = tf.reshape(tf.transpose(tf.reshape(reversed, [taps, inC, outC]), [0, 2, 1]), [kh, kw, outC, inC]) as tf.Tensor4D;
     // dilate() leaves s−1 zero rows after the last one, hence outH·s in the bottom/right amounts.
     const before = [kh - 1 - g.top, kw - 1 - g.left];
-    const padded = padOrCrop(dilate(dy, sh, sw), [1, 2], [
-      [before[0], inH + kh - 1 - before[0] - outH * sh],
-      [before[1], inW + kw - 1 - before[1] - outW * sw],
-    ]) as tf.Tensor4D;
+    const padded = padOrCrop(
+      dilate(dy, sh, sw),
+      [1, 2],
+      [
+        [before[0], inH + kh - 1 - before[0] - outH * sh],
+        [before[1], inW + kw - 1 - before[1] - outW * sw],
+      ],
+    ) as tf.Tensor4D;
     return tf.conv2d(padded, flipped, 1, 'valid');
   });
 }

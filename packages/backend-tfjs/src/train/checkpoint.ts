@@ -8,16 +8,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AffnetError,
-  encodeSafetensors,
-  readBundle,
-  readSafetensors,
-  writeBundle,
-  type EpochRecord,
-  type ModelBundle,
-  type WeightMap,
-} from '@affnet/core';
+import { AffnetError, encodeSafetensors, readBundle, readSafetensors, writeBundle, type EpochRecord, type ModelBundle, type WeightMap } from '@affnet/core';
 import type { HeadState } from './features.js';
 import type { OptimizerStateIndex } from './optimizer.js';
 
@@ -98,8 +89,10 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | undefine
   let text: string;
   try {
     text = await readFile(indexPath, 'utf8');
-  } catch {
-    return undefined;
+  } catch (e) {
+    // No checkpoint yet; any other failure (permissions, a folder in the way) is the user's to know.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new AffnetError('E_IO', `cannot read the checkpoint index (${(e as Error).message})`, { file: indexPath, cause: e });
   }
   let index: CheckpointIndex;
   try {
@@ -137,10 +130,8 @@ export function checkFingerprint(saved: RunFingerprint, current: RunFingerprint,
     .filter((k) => saved[k] !== current[k])
     .map((k) => `${k} was ${JSON.stringify(saved[k])}, now ${JSON.stringify(current[k])}`);
   if (diffs.length > 0) {
-    throw new AffnetError(
-      'E_OPTION_INVALID',
-      `checkpoint was made by a run with other settings (${diffs.join('; ')}); use another checkpointDir or resume: false`,
-      { file: join(dir, CHECKPOINT_INDEX) },
-    );
+    throw new AffnetError('E_OPTION_INVALID', `checkpoint was made by a run with other settings (${diffs.join('; ')}); use another checkpointDir or resume: false`, {
+      file: join(dir, CHECKPOINT_INDEX),
+    });
   }
 }

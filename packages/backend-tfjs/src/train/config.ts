@@ -72,7 +72,13 @@ export function resolveTrainConfig(options: TrainOptions<unknown>): ResolvedConf
       options.bundle?.path !== undefined ? { file: options.bundle.path } : {},
     );
   }
-  const inputSize = options.inputSize ?? source?.inputSize ?? DEFAULT_INPUT_SIZE;
+  const inputSize = options.inputSize ?? options.preprocessing?.inputSize ?? source?.inputSize ?? DEFAULT_INPUT_SIZE;
+  if (options.preprocessing && options.preprocessing.inputSize !== inputSize) {
+    throw new AffnetError('E_OPTION_INVALID', `preprocessing.inputSize ${options.preprocessing.inputSize} differs from inputSize ${inputSize}`);
+  }
+  if (options.preprocessing && options.pathway && options.preprocessing.pathway !== options.pathway) {
+    throw new AffnetError('E_OPTION_INVALID', `preprocessing.pathway "${options.preprocessing.pathway}" differs from pathway "${options.pathway}"`);
+  }
   if (source && source.inputSize !== inputSize) {
     throw new AffnetError('E_OPTION_INVALID', `inputSize: ${inputSize} differs from the bundle's ${source.inputSize}`);
   }
@@ -115,8 +121,8 @@ export function resolveTrainConfig(options: TrainOptions<unknown>): ResolvedConf
     inputSize,
     labels,
     positiveLabel,
-    pathway: options.pathway ?? source?.preprocessing.pathway ?? 'automated',
-    ...(source && { preprocessing: source.preprocessing }),
+    pathway: options.pathway ?? options.preprocessing?.pathway ?? source?.preprocessing.pathway ?? 'automated',
+    ...(options.preprocessing ? { preprocessing: options.preprocessing } : source ? { preprocessing: source.preprocessing } : {}),
     mode,
     topBlocks,
     epochs: positiveInteger('epochs', options.epochs ?? preset.epochs),

@@ -54,10 +54,7 @@ export function checkSource<S>(source: LabelledImages<S>, name: string, numClass
   if (source.samples.length === 0) throw new AffnetError('E_OPTION_INVALID', `${name}: no samples`);
   source.labels.forEach((label, i) => {
     if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
-      throw new AffnetError(
-        'E_OPTION_INVALID',
-        `${name}: label ${label} of ${describeSample(source, i)} is not a class index (valid: 0 … ${numClasses - 1})`,
-      );
+      throw new AffnetError('E_OPTION_INVALID', `${name}: label ${label} of ${describeSample(source, i)} is not a class index (valid: 0 … ${numClasses - 1})`);
     }
   });
 }

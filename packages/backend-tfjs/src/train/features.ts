@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
-import { AffnetError, createRng, type FeatureCache, type LabelledImages, type LoadedModel, type TrainProgress, type WeightMap } from '@affnet/core';
+import { AffnetError, createRng, featureCacheKey, globalAveragePool, type FeatureCache, type LabelledImages, type LoadedModel, type TrainProgress, type WeightMap } from '@affnet/core';
 import { chunk, deriveSeed, epochOrder, loadBatch, STREAM } from './data.js';
 import { runNodes } from './forward.js';
 import { evalStats, trainStep, type EpochStats, type EvalStats, type Runner, type RunnerContext } from './runner.js';
@@ -64,10 +64,7 @@ function trunkIdentity<S>(ctx: RunnerContext<S>, weights: WeightMap): string {
 function checkTrunk<S>(ctx: RunnerContext<S>, trunk: LoadedModel, start: WeightMap): void {
   const m = trunk.bundle.manifest;
   if (m.architecture !== ctx.config.architecture || m.inputSize !== ctx.config.inputSize) {
-    throw new AffnetError(
-      'E_OPTION_INVALID',
-      `trunk: the trunk model is ${m.architecture} at ${m.inputSize} px but the run trains ${ctx.config.architecture} at ${ctx.config.inputSize} px`,
-    );
+    throw new AffnetError('E_OPTION_INVALID', `trunk: the trunk model is ${m.architecture} at ${m.inputSize} px but the run trains ${ctx.config.architecture} at ${ctx.config.inputSize} px`);
   }
   const differing: string[] = [];
   for (const node of ctx.split.frozen) {
@@ -85,20 +82,6 @@ function checkTrunk<S>(ctx: RunnerContext<S>, trunk: LoadedModel, start: WeightM
   }
 }
 
-/** Global average of NHWC feature maps: one row of `c` values per image. */
-function globalAverage(features: { data: Float32Array; shape: readonly number[] }): Float32Array[] {
-  const [n, h, w, c] = features.shape as [number, number, number, number];
-  const rows: Float32Array[] = [];
-  const area = h * w;
-  for (let b = 0; b < n; b++) {
-    const sum = new Float64Array(c);
-    const base = b * area * c;
-    for (let p = 0; p < area; p++) for (let k = 0; k < c; k++) sum[k] += features.data[base + p * c + k]!;
-    rows.push(Float32Array.from(sum, (s) => s / area));
-  }
-  return rows;
-}
-
 /** Pooled features of every sample of a source: [draw][sample] → Float32Array(channels). */
 async function poolFeatures<S>(
   ctx: RunnerContext<S>,
@@ -114,7 +97,7 @@ async function poolFeatures<S>(
   const inputName = net.graph.nodes[0]!.name;
   const cache = source.key ? options.cache : undefined;
   const keyOf = (draw: number, i: number): string | undefined =>
-    source.key ? `${options.trunkId}|${augment ? `augment:${options.augmentSeed}:${draw}` : 'plain'}|${source.key(source.samples[i] as S, i)}` : undefined;
+    source.key ? featureCacheKey(options.trunkId, augment ? { seed: options.augmentSeed, index: draw } : undefined, source.key(source.samples[i] as S, i)) : undefined;
   const out: Float32Array[][] = [];
   let done = 0;
   for (let draw = 0; draw < draws; draw++) {
@@ -132,13 +115,14 @@ async function poolFeatures<S>(
         draw,
         augment,
         // Keyed samples draw from their own key, so a draw is the same in every training (cacheable).
-        rng: (i) => createRng(source.key ? deriveSeed(options.augmentSeed, STREAM.featureDraw, draw, fnv1a(source.key(source.samples[i] as S, i))) : deriveSeed(config.seed, STREAM.featureDraw, draw, i)),
+        rng: (i) =>
+          createRng(source.key ? deriveSeed(options.augmentSeed, STREAM.featureDraw, draw, fnv1a(source.key(source.samples[i] as S, i))) : deriveSeed(config.seed, STREAM.featureDraw, draw, i)),
       });
       let features: Float32Array[];
       if (options.trunk) {
         const result = await options.trunk.forward({ data: batch.data, shape: batch.shape }, { features: true });
         if (!result.features) throw new AffnetError('E_RUNTIME', `trunk: the ${options.trunk.runtime.backend} model returned no feature map`);
-        features = globalAverage(result.features);
+        features = globalAveragePool(result.features);
       } else {
         const f = tf.tidy(() => runNodes(net, split.frozen, new Map([[inputName, tf.tensor4d(batch.data, batch.shape)]]), false).get(pooled)!);
         const values = f.dataSync() as Float32Array;
@@ -284,7 +268,11 @@ export class FeatureRunner<S> implements Runner {
     let seen = 0;
     for (const [b, indices] of batches.entries()) {
       const x = this.matrix(indices.map((i) => features[i]!));
-      const step = trainStep(this.ctx, new Map([[split.boundary[0]!, x]]), indices.map((i) => train.labels[i]!));
+      const step = trainStep(
+        this.ctx,
+        new Map([[split.boundary[0]!, x]]),
+        indices.map((i) => train.labels[i]!),
+      );
       x.dispose();
       lossSum += step.loss * indices.length;
       correct += step.correct;

@@ -57,7 +57,10 @@ function batchNormTraining(layer: tf.layers.Layer, node: Extract<GraphNode, { op
   const gamma = (node.scale ? layerWeight(layer, 'gamma')?.read() : undefined) ?? tf.onesLike(mean);
   const beta = (node.center ? layerWeight(layer, 'beta')?.read() : undefined) ?? tf.zerosLike(mean);
   const y = tf.batchNorm(x, mean, variance, beta, gamma, node.epsilon);
-  for (const [name, value] of [['moving_mean', mean], ['moving_variance', variance]] as const) {
+  for (const [name, value] of [
+    ['moving_mean', mean],
+    ['moving_variance', variance],
+  ] as const) {
     const moving = layerWeight(layer, name);
     if (!moving) throw new Error(`internal: ${node.name} has no ${name}`);
     tf.tidy(() => {

@@ -136,12 +136,20 @@ export class ImageRunner<S> implements Runner {
       p.dispose();
       onBatch(b + 1, batches.length);
     }
-    return evalStats(probs, batches.flatMap((b) => b.labels), k, config.labels.indexOf(config.positiveLabel));
+    return evalStats(
+      probs,
+      batches.flatMap((b) => b.labels),
+      k,
+      config.labels.indexOf(config.positiveLabel),
+    );
   }
 
   private async loadValidation(validation: LabelledImages<S>) {
     const { config } = this.ctx;
-    const indices = chunk(Array.from({ length: validation.samples.length }, (_, i) => i), config.batchSize);
+    const indices = chunk(
+      Array.from({ length: validation.samples.length }, (_, i) => i),
+      config.batchSize,
+    );
     const out = [];
     for (const idx of indices) {
       out.push(await loadBatch(validation, 'validation', idx, config.inputSize, { epoch: 0, draw: 0, augment: false, rng: () => createRng(0) }));

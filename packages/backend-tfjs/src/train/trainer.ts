@@ -25,16 +25,7 @@ import {
 } from '@affnet/core';
 import { selectEngine, type EngineOptions } from '../engines/index.js';
 import { buildTfModel, getWeights } from '../model/index.js';
-import {
-  checkFingerprint,
-  CHECKPOINT_INDEX,
-  OPTIMIZER_FILE,
-  readCheckpoint,
-  writeCheckpoint,
-  type Checkpoint,
-  type RunFingerprint,
-  type TrainingState,
-} from './checkpoint.js';
+import { checkFingerprint, CHECKPOINT_INDEX, OPTIMIZER_FILE, readCheckpoint, writeCheckpoint, type Checkpoint, type RunFingerprint, type TrainingState } from './checkpoint.js';
 import { resolveTrainConfig, type ResolvedConfig } from './config.js';
 import { checkSource } from './data.js';
 import { FeatureRunner } from './features.js';
@@ -51,17 +42,14 @@ export function splitForMode(graph: NetworkGraph, config: Pick<ResolvedConfig, '
     case 'frozen-trunk': {
       const head = graph.nodes.find((n) => n.name === graph.outputs.classifier);
       const pooled = head && head.op === 'dense' ? graph.nodes.find((n) => n.name === head.input) : undefined;
-      if (!pooled || pooled.op !== 'gap') {
+      if (pooled?.op !== 'gap') {
         throw new AffnetError('E_OPTION_INVALID', `mode frozen-trunk: ${graph.architecture}'s classifier does not read global average pooling`);
       }
       return splitGraph(graph, (n: GraphNode) => n.name === graph.outputs.classifier);
     }
     case 'top-blocks': {
       if (config.topBlocks > graph.blocks.length) {
-        throw new AffnetError(
-          'E_OPTION_INVALID',
-          `topBlocks: ${config.topBlocks} is more than ${graph.architecture}'s ${graph.blocks.length} blocks (${graph.blocks.join(', ')})`,
-        );
+        throw new AffnetError('E_OPTION_INVALID', `topBlocks: ${config.topBlocks} is more than ${graph.architecture}'s ${graph.blocks.length} blocks (${graph.blocks.join(', ')})`);
       }
       const trained = new Set(graph.blocks.slice(-config.topBlocks));
       return splitGraph(graph, (n: GraphNode) => trained.has(n.block));
@@ -163,9 +151,7 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
     while (stopReason === 'completed' && state.epoch < config.epochs) {
       const epoch = state.epoch; // zero-based index of the epoch being run
       const started = performance.now();
-      const fit = await runner.trainEpoch(epoch, (done, total, loss) =>
-        progress({ phase: 'train', epoch: epoch + 1, epochs: config.epochs, done, total, loss }),
-      );
+      const fit = await runner.trainEpoch(epoch, (done, total, loss) => progress({ phase: 'train', epoch: epoch + 1, epochs: config.epochs, done, total, loss }));
       const record: EpochRecord = { epoch: epoch + 1, loss: fit.loss, accuracy: fit.accuracy, seconds: 0 };
       if (options.validation) {
         const val = await runner.evaluate((done, total) => progress({ phase: 'validate', epoch: epoch + 1, epochs: config.epochs, done, total }));
@@ -213,28 +199,33 @@ export async function trainTfjs<S>(options: TrainOptions<S>): Promise<TrainResul
     if (chosen?.valAuc !== undefined && Number.isFinite(chosen.valAuc)) metrics.valAuc = chosen.valAuc;
     if (chosen?.valAccuracy !== undefined) metrics.valAccuracy = chosen.valAccuracy;
     if (chosen?.valLoss !== undefined) metrics.valLoss = chosen.valLoss;
-    const bundle = makeBundle(config, useBest ? best! : currentWeights(), {
-      backend: 'tfjs',
-      engine: engine.engine,
-      mode: config.mode,
-      ...(config.mode === 'top-blocks' && { topBlocks: config.topBlocks }),
-      optimizer: config.optimizer,
-      learningRate: config.learningRate,
-      batchSize: config.batchSize,
-      epochs: config.epochs,
-      epochsRun: state.epoch,
-      bestEpoch,
-      stopReason,
-      classWeights,
-      augment: config.augment,
-      ...(config.mode === 'frozen-trunk' && { standardiseFeatures: config.standardiseFeatures, trunk: options.trunk ? runtimeId(options.trunk.runtime) : 'tfjs' }),
-      ...(config.l2 > 0 && { l2: config.l2 }),
-      ...(config.earlyStopping && { earlyStopping: config.earlyStopping }),
-      trainSamples: options.train.samples.length,
-      validationSamples: options.validation?.samples.length ?? 0,
-      startedFrom: options.bundle?.manifest.provenance.initialisation ?? (options.bundle ? 'bundle' : 'random'),
-      resumedFrom,
-    }, metrics);
+    const bundle = makeBundle(
+      config,
+      useBest ? best! : currentWeights(),
+      {
+        backend: 'tfjs',
+        engine: engine.engine,
+        mode: config.mode,
+        ...(config.mode === 'top-blocks' && { topBlocks: config.topBlocks }),
+        optimizer: config.optimizer,
+        learningRate: config.learningRate,
+        batchSize: config.batchSize,
+        epochs: config.epochs,
+        epochsRun: state.epoch,
+        bestEpoch,
+        stopReason,
+        classWeights,
+        augment: config.augment,
+        ...(config.mode === 'frozen-trunk' && { standardiseFeatures: config.standardiseFeatures, trunk: options.trunk ? runtimeId(options.trunk.runtime) : 'tfjs' }),
+        ...(config.l2 > 0 && { l2: config.l2 }),
+        ...(config.earlyStopping && { earlyStopping: config.earlyStopping }),
+        trainSamples: options.train.samples.length,
+        validationSamples: options.validation?.samples.length ?? 0,
+        startedFrom: options.bundle?.manifest.provenance.initialisation ?? (options.bundle ? 'bundle' : 'random'),
+        resumedFrom,
+      },
+      metrics,
+    );
     return { bundle, history, bestEpoch, stopReason, resumedFrom, runtime: engine.runtime };
   } finally {
     runner?.dispose();

@@ -49,9 +49,7 @@ function weightRole(name: string, layer: string, file: string): string {
 
 function stringList(value: unknown): string[] {
   const items = Array.isArray(value) ? value : value == null ? [] : [value];
-  return items
-    .map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)).replace(/\0+$/, ''))
-    .filter((s) => s.length > 0); // an empty list may be stored as one empty string
+  return items.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)).replace(/\0+$/, '')).filter((s) => s.length > 0); // an empty list may be stored as one empty string
 }
 
 async function checkHdf5(path: string): Promise<void> {
@@ -81,7 +79,7 @@ export async function readKerasH5(path: string): Promise<WeightMap> {
   try {
     const keys = file.keys();
     const root = (keys.includes('model_weights') ? file.get('model_weights') : file) as Group;
-    const layerNames = stringList(root.attrs['layer_names']?.value);
+    const layerNames = stringList(root.attrs.layer_names?.value);
     if (layerNames.length === 0) {
       const hint = keys.includes('layers') ? ' (this looks like a Keras 3 .weights.h5 file, which is not supported: save with Keras 2 `save_weights("x.h5")`)' : '';
       throw new AffnetError('E_WEIGHTS_MISMATCH', `no "layer_names" attribute: not a Keras 2 weights file${hint}`, { file: path });
@@ -90,7 +88,7 @@ export async function readKerasH5(path: string): Promise<WeightMap> {
     for (const layer of layerNames) {
       const group = root.get(layer) as Group | null;
       if (!group) throw new AffnetError('E_WEIGHTS_MISMATCH', `layer "${layer}" is listed in layer_names but has no group`, { file: path });
-      for (const name of stringList(group.attrs['weight_names']?.value)) {
+      for (const name of stringList(group.attrs.weight_names?.value)) {
         const ds = group.get(name) as Dataset | null;
         const value = ds?.value;
         if (!ds || !value || typeof value !== 'object' || !('length' in value)) {

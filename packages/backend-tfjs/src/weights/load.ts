@@ -29,7 +29,10 @@ export async function detectPretrainedFormat(path: string): Promise<PretrainedFo
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new AffnetError('E_FILE_NOT_FOUND', 'pretrained weights not found', { file: path });
   if (info.isDirectory()) {
-    const hasJson = await stat(join(path, 'model.json')).then((s) => s.isFile(), () => false);
+    const hasJson = await stat(join(path, 'model.json')).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (!hasJson) throw new AffnetError('E_WEIGHTS_MISMATCH', 'folder has no model.json: expected a TensorFlow.js layers model folder or a Keras .h5 file', { file: path });
     return 'tfjs-layers';
   }

@@ -63,13 +63,7 @@ export function renumberKerasLayers(offset: number): (layer: string) => string {
  * @param source - weights keyed `${layer}/${weight}` (from `readKerasH5`, `readTfjsLayersModel` …)
  * @throws AffnetError E_WEIGHTS_MISMATCH (strict) listing missing layers, unused source layers and mismatches
  */
-export function importWeights(
-  graph: NetworkGraph,
-  initial: WeightMap,
-  source: WeightMap,
-  options: ImportOptions = {},
-  file?: string,
-): { weights: WeightMap; report: ImportReport } {
+export function importWeights(graph: NetworkGraph, initial: WeightMap, source: WeightMap, options: ImportOptions = {}, file?: string): { weights: WeightMap; report: ImportReport } {
   const skip = new Set(options.skipBlocks ?? ['head']);
   const strict = options.strict ?? true;
   const rename = options.renameLayer ?? ((l: string) => l);

@@ -4,15 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  conv2dBackpropFilterWasm,
-  conv2dBackpropInputWasm,
-  convGeometry,
-  registerWasmTrainingKernels,
-  selectEngine,
-  unregisterWasmTrainingKernels,
-  wasmKernelSources,
-} from '../../src/index.js';
+import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, convGeometry, registerWasmTrainingKernels, selectEngine, unregisterWasmTrainingKernels, wasmKernelSources } from '../../src/index.js';
 
 type Case = [label: string, x: [number, number, number, number], k: [number, number], s: [number, number], pad: 'same' | 'valid', cout: number];
 

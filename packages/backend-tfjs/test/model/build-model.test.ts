@@ -1,15 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildNetwork,
-  camFromFeatures,
-  countParameters,
-  initWeights,
-  isAffnetError,
-  mapMeans,
-  type Architecture,
-  type FeatureBatch,
-} from '@affnet/core';
+import { buildNetwork, camFromFeatures, countParameters, initWeights, isAffnetError, mapMeans, type Architecture, type FeatureBatch } from '@affnet/core';
 import { buildTfModel, getWeights, intermediateModel, setWeights } from '../../src/index.js';
 
 beforeAll(async () => {
@@ -57,7 +48,12 @@ describe('setWeights errors are E_WEIGHTS_MISMATCH listing the weights', () => {
   });
 
   it.each<[string, (w: ReturnType<typeof initWeights>) => void, boolean, RegExp]>([
-    ['wrong shape', (w) => w.set('block1_conv1/kernel', { shape: [3, 3, 1, 64], data: new Float32Array(576) }), false, /wrong shape: block1_conv1\/kernel is \[3, 3, 1, 64\], the model needs \[3, 3, 3, 64\]/],
+    [
+      'wrong shape',
+      (w) => w.set('block1_conv1/kernel', { shape: [3, 3, 1, 64], data: new Float32Array(576) }),
+      false,
+      /wrong shape: block1_conv1\/kernel is \[3, 3, 1, 64\], the model needs \[3, 3, 3, 64\]/,
+    ],
     ['missing (strict)', (w) => w.delete('block5_conv4/bias'), true, /missing: block5_conv4\/bias$/],
     ['not in the model (strict)', (w) => w.set('fc1/kernel', { shape: [1], data: new Float32Array(1) }), true, /not in the model: fc1\/kernel$/],
   ])('%s', (_case, edit, strict, message) => {
@@ -126,7 +122,10 @@ describe('the CAM class-score identity holds for the tfjs model built from the g
   it('intermediateModel exposes named layers and refuses unknown ones', () => {
     const net = buildTfModel(buildNetwork('vgg19', { inputSize: 32 }));
     const inter = intermediateModel(net, ['block1_pool', 'block3_conv4']);
-    expect(inter.outputs.map((o) => o.shape)).toEqual([[null, 16, 16, 64], [null, 8, 8, 256]]);
+    expect(inter.outputs.map((o) => o.shape)).toEqual([
+      [null, 16, 16, 64],
+      [null, 8, 8, 256],
+    ]);
     expect(() => intermediateModel(net, ['mixed0'])).toThrow(/layer "mixed0" is not in vgg19/);
     net.model.dispose();
   });

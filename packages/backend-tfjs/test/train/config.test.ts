@@ -27,7 +27,17 @@ describe('loss and class weights', () => {
     [[1, 3], (0.2231435513 + 3 * 0.5108256238) / 2],
     [[2, 0.5], (2 * 0.2231435513 + 0.5 * 0.5108256238) / 2],
   ])('class weights %j give the weighted mean cross-entropy %f', (weights, expected) => {
-    const loss = tf.tidy(() => weightedCrossEntropy(tf.tensor2d([[0.8, 0.2], [0.4, 0.6]]), [0, 1], weights).dataSync()[0]);
+    const loss = tf.tidy(
+      () =>
+        weightedCrossEntropy(
+          tf.tensor2d([
+            [0.8, 0.2],
+            [0.4, 0.6],
+          ]),
+          [0, 1],
+          weights,
+        ).dataSync()[0],
+    );
     expect(loss).toBeCloseTo(expected, 6);
   });
 
@@ -40,7 +50,11 @@ describe('loss and class weights', () => {
     [undefined, [0, 0, 0, 1], [1, 1]],
     ['balanced', [0, 0, 0, 1], [4 / 6, 2]],
     ['balanced', [0, 1, 1, 1, 1], [2.5, 0.625]],
-    [[1, 5], [0, 1], [1, 5]],
+    [
+      [1, 5],
+      [0, 1],
+      [1, 5],
+    ],
   ] as const)('classWeights %j with labels %j → %j', (spec, labels, expected) => {
     const got = resolveClassWeights(spec as never, labels, 2);
     got.forEach((w, i) => expect(w).toBeCloseTo(expected[i]!, 10));

@@ -111,7 +111,7 @@ describe('trunk features from another loaded model', () => {
       expect(train.calls).toHaveLength(8);
       expect(maxAbsDiff(own.bundle.weights.get('predictions/kernel')!.data, other.bundle.weights.get('predictions/kernel')!.data)).toBeLessThan(1e-4);
       expect(other.history.at(-1)!.valLoss).toBeCloseTo(own.history.at(-1)!.valLoss!, 4);
-      expect(other.bundle.manifest.provenance.training).toMatchObject({ trunk: 'tfjs/wasm' });
+      expect(other.bundle.manifest.provenance.training).toMatchObject({ trunk: 'tfjs:wasm/fp32' });
     } finally {
       await trunk.dispose();
     }

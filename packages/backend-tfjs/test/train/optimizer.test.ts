@@ -6,7 +6,12 @@ import { makeOptimizer, restoreOptimizerState, saveOptimizerState } from '../../
 
 /** Two variables and a loss whose gradients change every step. */
 function problem() {
-  const a = tf.variable(tf.tensor2d([[1, -2], [0.5, 3]]));
+  const a = tf.variable(
+    tf.tensor2d([
+      [1, -2],
+      [0.5, 3],
+    ]),
+  );
   const b = tf.variable(tf.tensor1d([0.1, -0.4]));
   const loss = () => tf.tidy(() => tf.add(tf.sum(tf.square(tf.sub(tf.matMul(a, a), 1))), tf.sum(tf.pow(b, 4))) as tf.Scalar);
   const vars = [
@@ -21,16 +26,31 @@ describe('optimizer state round trip (checkpoints)', () => {
     await selectEngine({ engines: ['cpu'] });
     const straight = problem();
     const o1 = makeOptimizer(name, 0.01);
-    for (let i = 0; i < 4; i++) o1.minimize(straight.loss, false, straight.vars.map((v) => v.variable));
+    for (let i = 0; i < 4; i++)
+      o1.minimize(
+        straight.loss,
+        false,
+        straight.vars.map((v) => v.variable),
+      );
     const expected = straight.vars.map((v) => Array.from(v.variable.dataSync()));
 
     const split = problem();
     const o2 = makeOptimizer(name, 0.01);
-    for (let i = 0; i < 2; i++) o2.minimize(split.loss, false, split.vars.map((v) => v.variable));
+    for (let i = 0; i < 2; i++)
+      o2.minimize(
+        split.loss,
+        false,
+        split.vars.map((v) => v.variable),
+      );
     const saved = await saveOptimizerState(o2, name, split.vars);
     const o3 = makeOptimizer(name, 0.01);
     await restoreOptimizerState(o3, name, split.vars, saved.tensors, saved.index, 'state');
-    for (let i = 0; i < 2; i++) o3.minimize(split.loss, false, split.vars.map((v) => v.variable));
+    for (let i = 0; i < 2; i++)
+      o3.minimize(
+        split.loss,
+        false,
+        split.vars.map((v) => v.variable),
+      );
     expect(split.vars.map((v) => Array.from(v.variable.dataSync()))).toEqual(expected);
     expect(saved.tensors.get('iter')!.data[0]).toBe(2);
     [o1, o2, o3].forEach((o) => o.dispose());
@@ -44,7 +64,11 @@ describe('optimizer state round trip (checkpoints)', () => {
   ])('refuses state made for %s', async (what, name, message) => {
     const p = problem();
     const o = makeOptimizer('adam', 0.01);
-    o.minimize(p.loss, false, p.vars.map((v) => v.variable));
+    o.minimize(
+      p.loss,
+      false,
+      p.vars.map((v) => v.variable),
+    );
     const saved = await saveOptimizerState(o, 'adam', p.vars);
     const vars = what === 'other trained weights' ? [...p.vars].reverse() : p.vars;
     const err = await restoreOptimizerState(makeOptimizer(name, 0.01), name, vars, saved.tensors, saved.index, 'ckpt/optimizer.safetensors').catch((e: unknown) => e);

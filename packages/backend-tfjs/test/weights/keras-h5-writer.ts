@@ -21,10 +21,16 @@ export async function writeKerasH5(path: string, layers: H5Layer[], weights: Wei
     file.create_attribute('keras_version', '2.2.4');
     file.create_attribute('backend', 'tensorflow');
     const root = layout === 'model' ? file.create_group('model_weights') : file;
-    root.create_attribute('layer_names', layers.map((l) => l.name));
+    root.create_attribute(
+      'layer_names',
+      layers.map((l) => l.name),
+    );
     for (const layer of layers) {
       const g = root.create_group(layer.name);
-      g.create_attribute('weight_names', layer.weightNames.map((w) => `${layer.name}/${w}`));
+      g.create_attribute(
+        'weight_names',
+        layer.weightNames.map((w) => `${layer.name}/${w}`),
+      );
       if (layer.weightNames.length === 0) continue;
       const inner = g.create_group(layer.name);
       for (const w of layer.weightNames) {

@@ -16,9 +16,7 @@ let written: WeightMap;
 
 function kerasLayers(g: NetworkGraph, skip: (layer: string) => boolean = () => false): H5Layer[] {
   const specs = weightSpecs(g);
-  return g.nodes
-    .filter((n) => !skip(n.name))
-    .map((n) => ({ name: n.name, weightNames: specs.filter((s) => s.layer === n.name).map((s) => `${s.weight}:0`) }));
+  return g.nodes.filter((n) => !skip(n.name)).map((n) => ({ name: n.name, weightNames: specs.filter((s) => s.layer === n.name).map((s) => `${s.weight}:0`) }));
 }
 
 function randomWeights(g: NetworkGraph, seed: number, numClasses = 1000): WeightMap {
@@ -123,9 +121,7 @@ describe('mismatching H5 files', () => {
     expect([...read.keys()]).toEqual(['conv2d/kernel', 'conv2d/bias']);
     expect(Array.from(read.get('conv2d/bias')!.data)).toEqual([3, 4]);
     const rename = renumberKerasLayers(1);
-    expect(['conv2d', 'conv2d_5', 'batch_normalization', 'mixed0', 'activation_93'].map(rename)).toEqual([
-      'conv2d_1', 'conv2d_6', 'batch_normalization_1', 'mixed0', 'activation_94',
-    ]);
+    expect(['conv2d', 'conv2d_5', 'batch_normalization', 'mixed0', 'activation_93'].map(rename)).toEqual(['conv2d_1', 'conv2d_6', 'batch_normalization_1', 'mixed0', 'activation_94']);
   });
 
   it.each<[string, (p: string) => Promise<void>, string, RegExp]>([

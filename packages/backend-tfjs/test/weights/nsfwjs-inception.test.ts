@@ -73,7 +73,9 @@ describe('core InceptionV3 = Keras InceptionV3 (nsfwjs fixture)', () => {
 
   it('has the same weight names and shapes', () => {
     const keras = json.weightsManifest[0]!.weights.filter((w) => !NSFW_HEAD.test(w.name.split('/')[0]!)).map((w) => `${w.name} ${w.shape.join('x')}`);
-    const core = weightSpecs(graph).filter((s) => s.layer !== 'predictions').map((s) => `${s.name} ${s.shape.join('x')}`);
+    const core = weightSpecs(graph)
+      .filter((s) => s.layer !== 'predictions')
+      .map((s) => `${s.name} ${s.shape.join('x')}`);
     expect(keras.length).toBe(376); // 94 conv kernels + 94 × (beta, moving_mean, moving_variance)
     expect(new Set(keras)).toEqual(new Set(core));
   });

@@ -17,11 +17,7 @@ export function kerasLayers(json: TfjsModelJson): KerasLayerJson[] {
   return (json.modelTopology as { model_config: { config: { layers: KerasLayerJson[] } } }).model_config.config.layers;
 }
 
-export async function loadReference(
-  json: TfjsModelJson,
-  groupBytes: Uint8Array[],
-  options: { inputSize: number; outputs: string[]; keep?: (layer: string) => boolean },
-): Promise<tf.LayersModel> {
+export async function loadReference(json: TfjsModelJson, groupBytes: Uint8Array[], options: { inputSize: number; outputs: string[]; keep?: (layer: string) => boolean }): Promise<tf.LayersModel> {
   const topology = structuredClone(json.modelTopology) as { model_config: { config: Record<string, unknown> } };
   const config = topology.model_config.config as { layers: KerasLayerJson[]; output_layers: unknown };
   if (options.keep) config.layers = config.layers.filter((l) => options.keep!(l.name));

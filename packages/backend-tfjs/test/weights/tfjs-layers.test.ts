@@ -3,26 +3,27 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildNetwork, isAffnetError, weightsDir, weightSpecs } from '@affnet/core';
-import {
-  buildTfModel,
-  decodeTfjsWeights,
-  intermediateModel,
-  loadPretrainedWeights,
-  readTfjsLayersModel,
-  readTfjsModelJson,
-  readTfjsShards,
-} from '../../src/index.js';
+import { buildTfModel, decodeTfjsWeights, loadPretrainedWeights, readTfjsLayersModel, readTfjsModelJson, readTfjsShards } from '../../src/index.js';
 import { kerasLayers, loadReference, relativeMaxDiff } from './reference-model.js';
 
 describe('decodeTfjsWeights', () => {
   it('dequantises uint8 / uint16 as min + q·scale and reads float16 and float32', () => {
     const bytes = new Uint8Array([
-      0, 128, 255, // uint8 q
-      0x10, 0x27, // uint16 10000 (little-endian)
-      0x00, 0x3c, 0x00, 0xc0, // float16 1, −2
-      0x00, 0x00, 0x80, 0x3f, // float32 1
+      0,
+      128,
+      255, // uint8 q
+      0x10,
+      0x27, // uint16 10000 (little-endian)
+      0x00,
+      0x3c,
+      0x00,
+      0xc0, // float16 1, −2
+      0x00,
+      0x00,
+      0x80,
+      0x3f, // float32 1
     ]);
     const w = decodeTfjsWeights(
       [
@@ -86,7 +87,9 @@ describe.skipIf(vggSkip !== undefined)('real VGG19 ImageNet weights', () => {
     const names = kerasLayers(json).map((l) => l.name);
     expect(names).toEqual(graph.nodes.filter((n) => n.block !== 'head').map((n) => n.name));
     const manifest = json.weightsManifest.flatMap((g) => g.weights).map((w) => `${w.name} ${w.shape.join('x')}`);
-    const core = weightSpecs(graph).filter((s) => s.layer !== 'predictions').map((s) => `${s.name} ${s.shape.join('x')}`);
+    const core = weightSpecs(graph)
+      .filter((s) => s.layer !== 'predictions')
+      .map((s) => `${s.name} ${s.shape.join('x')}`);
     expect(new Set(manifest)).toEqual(new Set(core));
   });
 

@@ -32,8 +32,10 @@ export function collectFiles(inputs: string[], exclude: string[] = []): string[]
     let st;
     try {
       st = statSync(input);
-    } catch {
-      throw new AffnetError('E_FILE_NOT_FOUND', 'no such file or folder', { file: input });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new AffnetError('E_FILE_NOT_FOUND', 'no such file or folder', { file: input, cause: e });
+      throw new AffnetError('E_IO', `cannot read (${(e as Error).message})`, { file: input, cause: e });
     }
     if (st.isDirectory()) {
       const found: string[] = [];

@@ -110,7 +110,6 @@ export async function runCompare(f: CompareFlags): Promise<{ file: string; resul
   const compared = await compareRuntimes(candidates, {
     images: stackImages(test, N),
     truth: test.map((t) => t.truth),
-    positiveIndex: bundle.manifest.labels.indexOf(bundle.manifest.positiveLabel),
     latencyRuns: parseIntOption('--latency-runs', f.latencyRuns, 3)!,
     throughputRuns: parseIntOption('--throughput-runs', f.throughputRuns, 1)!,
     budgetMs: parseIntOption('--budget', f.budget, 1)! * 1000,
@@ -155,15 +154,20 @@ export function registerCompare(program: Command): void {
     .option('--budget <seconds>', 'time budget per runtime for the timed runs (slow runtimes stop early)', '60')
     .option('--reference <spec>', 'runtime the others are compared with, BACKEND:ENGINE/PRECISION (default: the first available)')
     .option('--json', 'machine-readable output');
-  retireFlags(cmd, [{ flags: '--precisions <list>', instead: (v) => `--runtimes ${String(v).split(',').map((p) => `onnx/${p.trim()}`).join(',')},tfjs (a precision is part of each runtime)` }]);
+  retireFlags(cmd, [
+    {
+      flags: '--precisions <list>',
+      instead: (v) =>
+        `--runtimes ${String(v)
+          .split(',')
+          .map((p) => `onnx/${p.trim()}`)
+          .join(',')},tfjs (a precision is part of each runtime)`,
+    },
+  ]);
   addManifestOptions(cmd).action(async (f: CompareFlags) => {
     const { file, results, report } = await runCompare(f);
     emit({ file, report, reference: results.reference, runtimes: results.runtimes }, f, () =>
-      [
-        ...summaryLines(results),
-        `results: ${file}`,
-        report ? `report: ${report}` : '',
-      ].filter(Boolean).join('\n'),
+      [...summaryLines(results), `results: ${file}`, report ? `report: ${report}` : ''].filter(Boolean).join('\n'),
     );
   });
 }

@@ -62,6 +62,7 @@ export function cvProgress(): { onEvent(e: CvEvent): void; stop(): void } {
         folds ??= progress('cross-validation folds', e.total);
         if (e.type === 'fold-resumed') folds.tick(1, { fold: e.key });
       } else if (e.type === 'fold-done') folds?.tick(1, { fold: e.key });
+      else if (e.type === 'fold-discarded') process.stderr.write(`cv: ${e.key}: ${e.reason}\n`);
     },
     stop() {
       folds?.stop();
@@ -111,7 +112,7 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
       backendOptions: trainOn,
       initialWeights: (a, n) => startingWeights(f.weights, a, { pathway: 'automated', inputSize: n, normalisation }, [...manifest.labels], manifest.positive, seed),
       galleryPerFold: gallery,
-      ...(f.camQuality !== false && hasTruth(manifest) ? { camQuality: { regionOf: truthRegions(manifest), maxImages: camImages, steps } } : {}),
+      ...(f.camQuality !== false && hasTruth(manifest) ? { camQuality: { regionOf: truthRegions(manifest, (m) => process.stderr.write(`cv: ${m}\n`)), maxImages: camImages, steps } } : {}),
       keepBundles: typeof f.keepBundles === 'string' ? f.keepBundles.split(',').map((k) => k.trim()) : Boolean(f.keepBundles),
       onEvent: bar.onEvent,
       ...(extra.signal ? { signal: extra.signal } : {}),

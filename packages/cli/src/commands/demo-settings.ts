@@ -52,7 +52,9 @@ export const QUICK_SETTINGS: DemoSettings = {
 export function describeSettings(s: DemoSettings): string[] {
   return [
     `Demo settings: phantom cohort of ${s.cohort.patients} patients (${s.cohort.images.join('–')} radiographs each, ${s.cohort.height.join('–')} px tall, difficulty ${s.cohort.difficulty}, seed ${s.cohort.seed}); ` +
-      `${s.folds}-fold cross-validation of ${s.architectures.join(', ')} on both pathways at inputs ${Object.entries(s.inputSize).map(([a, n]) => `${a} ${n} px`).join(', ')}; ` +
+      `${s.folds}-fold cross-validation of ${s.architectures.join(', ')} on both pathways at inputs ${Object.entries(s.inputSize)
+        .map(([a, n]) => `${a} ${n} px`)
+        .join(', ')}; ` +
       `training mode ${s.training.mode} (trunk features computed once per image by the inference runtime and shared by the folds; only the dense head trains${s.training.standardiseFeatures ? ', on standardised features' : ''}), ${s.training.epochs} epochs, batch ${s.training.batchSize}, ${s.training.optimizer} at ${s.training.learningRate}${s.training.l2 ? `, L2 ${s.training.l2} on the head` : ''}, balanced class weights.`,
     'The reference study (Zdolsek et al. 2021) fine-tuned every layer from ImageNet at 256 px for 100–200 epochs with batch 5 and learning rate 1e-5, and augmented its images; see the README for running that protocol on a GPU.',
   ];

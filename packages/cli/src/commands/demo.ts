@@ -114,7 +114,16 @@ export function registerDemo(program: Command): void {
       if (!existsSync(manifest)) {
         const bar = progress('phantom cohort', 1);
         const c = s.cohort;
-        await generateCohort({ out: join(out, 'cohort'), patients: c.patients, imagesPerPatient: c.images, height: c.height, difficulty: c.difficulty, seed: c.seed, dicom: false, onProgress: (done, total) => (bar.setTotal(total), bar.tick()) });
+        await generateCohort({
+          out: join(out, 'cohort'),
+          patients: c.patients,
+          imagesPerPatient: c.images,
+          height: c.height,
+          difficulty: c.difficulty,
+          seed: c.seed,
+          dicom: false,
+          onProgress: (_done, total) => (bar.setTotal(total), bar.tick()),
+        });
         bar.stop();
       }
       seconds.cohort = (Date.now() - t) / 1000;
@@ -176,7 +185,15 @@ export function registerDemo(program: Command): void {
       const written = writeReport(doc, join(out, 'report.html'));
       seconds.report = (Date.now() - t) / 1000;
       emit({ report: written.html, markdown: written.markdown, results: cv.resultsFile, comparison: compareFile, seconds, settings: s }, f, () =>
-        [`report: ${written.html}`, `markdown: ${written.markdown}`, `results: ${cv.resultsFile}`, `comparison: ${compareFile}`, `time: ${Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}`].join('\n'),
+        [
+          `report: ${written.html}`,
+          `markdown: ${written.markdown}`,
+          `results: ${cv.resultsFile}`,
+          `comparison: ${compareFile}`,
+          `time: ${Object.entries(seconds)
+            .map(([k, v]) => `${k} ${v.toFixed(0)} s`)
+            .join(', ')}`,
+        ].join('\n'),
       );
     });
 }

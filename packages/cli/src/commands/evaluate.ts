@@ -27,9 +27,7 @@ export function registerEvaluate(program: Command): void {
     .description('Evaluate a trained bundle on labelled images: metrics, results JSON and the HTML report')
     .requiredOption('--bundle <dir>', 'trained model bundle folder')
     .requiredOption('--out <dir>', 'output folder (results.json, report.html, cam/)');
-  addRuntimeOption(cmd)
-    .option('--gallery <n>', 'CAM overlays in the report (0 for a runtime without the feature map)', '8')
-    .option('--json', 'machine-readable output');
+  addRuntimeOption(cmd).option('--gallery <n>', 'CAM overlays in the report (0 for a runtime without the feature map)', '8').option('--json', 'machine-readable output');
   retireFlags(cmd, runtimeFlagsRetired());
   addManifestOptions(cmd).action(async (f: EvaluateFlags) => {
     const gallery = parseIntOption('--gallery', f.gallery, 0, 100)!;
@@ -53,7 +51,15 @@ export function registerEvaluate(program: Command): void {
     const truncated = run.warnings.filter((w) => w.kind === 'truncated-read').length;
     const correct = run.predictions.filter((p) => (p.probability >= run.threshold ? 1 : 0) === p.truth).length;
     emit(
-      { results: resultsFile, report: written.html, runtime: runtimeLabel(model.runtime), images: run.predictions.length, leftOut, truncatedRead: truncated, accuracy: correct / Math.max(1, run.predictions.length) },
+      {
+        results: resultsFile,
+        report: written.html,
+        runtime: runtimeLabel(model.runtime),
+        images: run.predictions.length,
+        leftOut,
+        truncatedRead: truncated,
+        accuracy: correct / Math.max(1, run.predictions.length),
+      },
       f,
       () =>
         [

@@ -68,8 +68,6 @@ export function registerExport(program: Command): void {
     }
     bar.stop();
     const scheme = quantization ? { int8: onnx.describeScheme(weightBits) } : {};
-    emit({ bundle: opts.bundle, format, precisions, files: written, ...scheme }, opts, () =>
-      [...written.map((f) => `wrote ${f}`), ...(quantization ? [`int8: ${scheme.int8}`] : [])].join('\n'),
-    );
+    emit({ bundle: opts.bundle, format, precisions, files: written, ...scheme }, opts, () => [...written.map((f) => `wrote ${f}`), ...(quantization ? [`int8: ${scheme.int8}`] : [])].join('\n'));
   });
 }

@@ -40,7 +40,9 @@ function errorRecord(file: string, e: unknown): { file: string; error: { code: s
 
 /** A file name for the overlay of `file` that cannot collide with another input's. */
 export function overlayName(file: string): string {
-  return `${resolve(file).replace(/^[/\\]+/, '').replace(/[/\\:]+/g, '__')}.cam.png`;
+  return `${resolve(file)
+    .replace(/^[/\\]+/, '')
+    .replace(/[/\\:]+/g, '__')}.cam.png`;
 }
 
 export function registerPredict(program: Command): void {
@@ -59,85 +61,89 @@ export function registerPredict(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 all predicted, 3 some images failed (see their error records), 2 bad options or bundle.');
   retireFlags(cmd, [...runtimeFlagsRetired(), { flags: '--batch <n>', instead: (v) => `--batch-size ${String(v)}` }]);
   cmd.action(async (inputs: string[], opts: PredictOptions) => {
-      const batchSize = parseIntOption('--batch-size', opts.batchSize, 1, 256)!;
-      if (opts.out) checkOutFolder('--out', opts.out, PREDICTIONS_FILE);
-      if (opts.cam && !opts.out) throw new AffnetError('E_OPTION_INVALID', '--cam writes overlays into OUT/cam/: give --out DIR');
-      const missing = inputs.find((i) => !existsSync(i));
-      if (opts.cam && missing) throw new AffnetError('E_OPTION_INVALID', `"${missing}" is not a file or folder (--cam takes no value: the overlays go to OUT/cam/)`);
-      const model = await loadBundleOn(opts.bundle, opts.runtime, { features: Boolean(opts.cam) });
-      const runtime = runtimeLabel(model.runtime);
-      const m = model.bundle.manifest;
-      const spec = m.preprocessing;
-      const clicks = new Map<string, ClickPoints>();
-      if (opts.clicks) {
-        const manifest = await readManifestOption({ manifest: opts.clicks });
-        for (const item of manifest.items) if (item.clicks) clicks.set(resolve(item.path), item.clicks);
-      }
-      const logFile = opts.out ? join(opts.out, PREDICTIONS_FILE) : undefined;
-      const camDir = opts.cam && opts.out ? join(opts.out, 'cam') : undefined;
-      // Never read our own output back as input (an --out folder inside an input folder).
-      const outDir = opts.out ? `${resolve(opts.out)}${sep}` : undefined;
-      const files = collectFiles(inputs).filter((f) => !outDir || !resolve(f).startsWith(outDir));
-      if (files.length === 0) throw new CliError(`predict: no image files found in ${inputs.join(', ')}`, 2);
-      const log: JsonlLog | undefined = logFile ? openJsonlLog(logFile) : undefined;
-      const todo = files.filter((f) => !log?.done.has(f));
-      if (camDir) mkdirSync(camDir, { recursive: true });
-      const bar = progress('predict', todo.length);
-      let failed = 0;
-      const write = (record: Record<string, unknown> & { file: string }): void => {
-        emitLine(record);
-        log?.append(record);
-      };
-      try {
-        for (let i = 0; i < todo.length; i += batchSize) {
-          const chunk = todo.slice(i, i + batchSize);
-          const ready: Array<{ file: string; radiograph: Radiograph; pre: Preprocessed }> = [];
-          for (const file of chunk) {
-            try {
-              const radiograph = await readRadiograph(file, opts.acceptTruncated ? { truncated: 'accept' } : {});
-              const c = clicks.get(resolve(file));
-              if (spec.pathway === 'intervention' && !c) {
-                throw new AffnetError('E_OPTION_INVALID', `the bundle uses the intervention pathway, which needs the fracture and axis clicks; give them with --clicks MANIFEST`, { file });
-              }
-              ready.push({ file, radiograph, pre: preprocess(radiograph, spec, c ? { clicks: c } : {}) });
-            } catch (e) {
-              failed++;
-              write(errorRecord(file, e));
-              bar.tick();
-            }
-          }
-          if (ready.length === 0) continue;
-          let results;
+    const batchSize = parseIntOption('--batch-size', opts.batchSize, 1, 256)!;
+    if (opts.out) checkOutFolder('--out', opts.out, PREDICTIONS_FILE);
+    if (opts.cam && !opts.out) throw new AffnetError('E_OPTION_INVALID', '--cam writes overlays into OUT/cam/: give --out DIR');
+    const missing = inputs.find((i) => !existsSync(i));
+    if (opts.cam && missing) throw new AffnetError('E_OPTION_INVALID', `"${missing}" is not a file or folder (--cam takes no value: the overlays go to OUT/cam/)`);
+    const model = await loadBundleOn(opts.bundle, opts.runtime, { features: Boolean(opts.cam) });
+    const runtime = runtimeLabel(model.runtime);
+    const m = model.bundle.manifest;
+    const spec = m.preprocessing;
+    const clicks = new Map<string, ClickPoints>();
+    if (opts.clicks) {
+      const manifest = await readManifestOption({ manifest: opts.clicks });
+      for (const item of manifest.items) if (item.clicks) clicks.set(resolve(item.path), item.clicks);
+    }
+    const logFile = opts.out ? join(opts.out, PREDICTIONS_FILE) : undefined;
+    const camDir = opts.cam && opts.out ? join(opts.out, 'cam') : undefined;
+    // Never read our own output back as input (an --out folder inside an input folder).
+    const outDir = opts.out ? `${resolve(opts.out)}${sep}` : undefined;
+    const files = collectFiles(inputs).filter((f) => !outDir || !resolve(f).startsWith(outDir));
+    if (files.length === 0) throw new CliError(`predict: no image files found in ${inputs.join(', ')}`, 2);
+    const log: JsonlLog | undefined = logFile ? openJsonlLog(logFile) : undefined;
+    const todo = files.filter((f) => !log?.done.has(f));
+    if (camDir) mkdirSync(camDir, { recursive: true });
+    const bar = progress('predict', todo.length);
+    let failed = 0;
+    const write = (record: Record<string, unknown> & { file: string }): void => {
+      emitLine(record);
+      log?.append(record);
+    };
+    try {
+      for (let i = 0; i < todo.length; i += batchSize) {
+        const chunk = todo.slice(i, i + batchSize);
+        const ready: Array<{ file: string; radiograph: Radiograph; pre: Preprocessed }> = [];
+        for (const file of chunk) {
           try {
-            results = await predictImages(model, ready.map((r) => r.pre), { cam: Boolean(opts.cam), batchSize });
-          } catch (e) {
-            for (const r of ready) write(errorRecord(r.file, e));
-            failed += ready.length;
-            bar.tick(ready.length);
-            continue;
-          }
-          for (let k = 0; k < ready.length; k++) {
-            const r = ready[k]!;
-            const p = results[k]!;
-            const record: Record<string, unknown> & { file: string } = { file: r.file, label: p.label, probability: p.probability, positiveLabel: m.positiveLabel, runtime };
-            // An image read from a truncated file (--accept-truncated) says so in its record.
-            if (r.radiograph.meta.warnings?.length) record.warnings = r.radiograph.meta.warnings;
-            if (camDir) {
-              const png = join(camDir, overlayName(r.file));
-              writeFileSync(png, await camOverlayPng(r.radiograph, p.cam!, r.pre.transform, spec.inputSize));
-              record.cam = png;
+            const radiograph = await readRadiograph(file, opts.acceptTruncated ? { truncated: 'accept' } : {});
+            const c = clicks.get(resolve(file));
+            if (spec.pathway === 'intervention' && !c) {
+              throw new AffnetError('E_OPTION_INVALID', `the bundle uses the intervention pathway, which needs the fracture and axis clicks; give them with --clicks MANIFEST`, { file });
             }
-            write(record);
+            ready.push({ file, radiograph, pre: preprocess(radiograph, spec, c ? { clicks: c } : {}) });
+          } catch (e) {
+            failed++;
+            write(errorRecord(file, e));
             bar.tick();
           }
         }
-      } finally {
-        bar.stop();
-        log?.close();
-        await model.dispose();
+        if (ready.length === 0) continue;
+        let results;
+        try {
+          results = await predictImages(
+            model,
+            ready.map((r) => r.pre),
+            { cam: Boolean(opts.cam), batchSize },
+          );
+        } catch (e) {
+          for (const r of ready) write(errorRecord(r.file, e));
+          failed += ready.length;
+          bar.tick(ready.length);
+          continue;
+        }
+        for (let k = 0; k < ready.length; k++) {
+          const r = ready[k]!;
+          const p = results[k]!;
+          const record: Record<string, unknown> & { file: string } = { file: r.file, label: p.label, probability: p.probability, positiveLabel: m.positiveLabel, runtime };
+          // An image read from a truncated file (--accept-truncated) says so in its record.
+          if (r.radiograph.meta.warnings?.length) record.warnings = r.radiograph.meta.warnings;
+          if (camDir) {
+            const png = join(camDir, overlayName(r.file));
+            writeFileSync(png, await camOverlayPng(r.radiograph, p.cam!, r.pre.transform, spec.inputSize));
+            record.cam = png;
+          }
+          write(record);
+          bar.tick();
+        }
       }
-      const skipped = files.length - todo.length;
-      process.stderr.write(`predict: ${todo.length - failed} predicted, ${failed} failed, ${skipped} already done${logFile ? ` (${logFile})` : ''}\n`);
-      if (failed > 0) throw new CliError(`predict: ${failed} of ${todo.length} images failed (see their error records)`, 3);
-    });
+    } finally {
+      bar.stop();
+      log?.close();
+      await model.dispose();
+    }
+    const skipped = files.length - todo.length;
+    process.stderr.write(`predict: ${todo.length - failed} predicted, ${failed} failed, ${skipped} already done${logFile ? ` (${logFile})` : ''}\n`);
+    if (failed > 0) throw new CliError(`predict: ${failed} of ${todo.length} images failed (see their error records)`, 3);
+  });
 }

@@ -33,33 +33,36 @@ export function registerReport(program: Command): void {
     .option('--json', 'machine-readable output');
   retireFlags(cmd, [{ flags: '--cam-cases <n>', instead: (v) => `--gallery ${String(v)}` }]);
   cmd.action(async (opts: ReportOptions) => {
-      const files = opts.results ?? [];
-      const arms = opts.arms ? opts.arms.split(',').map((s) => s.trim()) : [];
-      if (arms.length > 0 && arms.length !== files.length) throw new CliError(`--arms: ${arms.length} labels for ${files.length} results files; give one per file`, 2);
-      if (files.length === 0 && !opts.compare) throw new CliError('report: give --results FILE, --compare FILE, or both', 2);
-      const camCases = parseIntOption('--gallery', opts.gallery, 0, 100)!;
-      checkOutFolder('--out', opts.out, REPORT_FILE);
-      const reportFile = join(opts.out, REPORT_FILE);
-      const bar = progress('report', 3);
-      const experimentDir = files.length === 1 ? dirname(resolve(files[0]!)) : resolve(opts.out);
-      const experiment =
-        files.length === 0
-          ? undefined
-          : files.length === 1
-            ? readExperimentResults(files[0]!)
-            : mergeExperiments(files.map((file, i) => ({ results: readExperimentResults(file), file, ...(arms[i] ? { label: arms[i] } : {}) })), experimentDir);
-      const comparison = opts.compare ? readComparisonResults(opts.compare) : undefined;
-      bar.tick();
-      const doc = await buildReport({
-        ...(experiment ? { experiment, experimentDir } : {}),
-        ...(comparison ? { comparison } : {}),
-        ...(opts.title ? { title: opts.title } : {}),
-        camCasesPerGroup: camCases,
-      });
-      bar.tick();
-      const written = writeReport(doc, reportFile);
-      bar.tick();
-      bar.stop();
-      emit({ html: written.html, markdown: written.markdown, files: written.files.length }, opts, () => `report: ${written.html}\nmarkdown: ${written.markdown}`);
+    const files = opts.results ?? [];
+    const arms = opts.arms ? opts.arms.split(',').map((s) => s.trim()) : [];
+    if (arms.length > 0 && arms.length !== files.length) throw new CliError(`--arms: ${arms.length} labels for ${files.length} results files; give one per file`, 2);
+    if (files.length === 0 && !opts.compare) throw new CliError('report: give --results FILE, --compare FILE, or both', 2);
+    const camCases = parseIntOption('--gallery', opts.gallery, 0, 100)!;
+    checkOutFolder('--out', opts.out, REPORT_FILE);
+    const reportFile = join(opts.out, REPORT_FILE);
+    const bar = progress('report', 3);
+    const experimentDir = files.length === 1 ? dirname(resolve(files[0]!)) : resolve(opts.out);
+    const experiment =
+      files.length === 0
+        ? undefined
+        : files.length === 1
+          ? readExperimentResults(files[0]!)
+          : mergeExperiments(
+              files.map((file, i) => ({ results: readExperimentResults(file), file, ...(arms[i] ? { label: arms[i] } : {}) })),
+              experimentDir,
+            );
+    const comparison = opts.compare ? readComparisonResults(opts.compare) : undefined;
+    bar.tick();
+    const doc = await buildReport({
+      ...(experiment ? { experiment, experimentDir } : {}),
+      ...(comparison ? { comparison } : {}),
+      ...(opts.title ? { title: opts.title } : {}),
+      camCasesPerGroup: camCases,
     });
+    bar.tick();
+    const written = writeReport(doc, reportFile);
+    bar.tick();
+    bar.stop();
+    emit({ html: written.html, markdown: written.markdown, files: written.files.length }, opts, () => `report: ${written.html}\nmarkdown: ${written.markdown}`);
+  });
 }

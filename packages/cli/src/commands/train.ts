@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AffnetError, formatWarning, initialBundle, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
+import { AffnetError, formatWarning, startBundle, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
 import { createDiskFeatureCache, labelledImages, pathwaySpec, prepareImages, setWarnings, specKey, type PreparedImage } from '@affnet/eval';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../options/parse.js';
@@ -38,7 +38,10 @@ export function registerTrain(program: Command): void {
     .option('--crop-fraction <x>', 'intervention pathway: crop side as a fraction of the padded image side')
     .option('--validation-fraction <x>', 'share of patients held out for validation (0: none)', '0.2')
     .option('--early-stopping <patience>', 'stop after this many epochs without a better validation loss (restores the best)')
-    .option('--checkpoint-dir <dir>', 'checkpoints after every epoch; a rerun resumes from them (default: OUT.checkpoints; frozen-trunk mode: none unless given, an epoch is quicker than a checkpoint)')
+    .option(
+      '--checkpoint-dir <dir>',
+      'checkpoints after every epoch; a rerun resumes from them (default: OUT.checkpoints; frozen-trunk mode: none unless given, an epoch is quicker than a checkpoint)',
+    )
     .option('--json', 'machine-readable output');
   addTrainingOptions(addManifestOptions(cmd)).action(async (f: TrainFlags) => {
     const manifest = await readManifestOption(f);
@@ -67,14 +70,13 @@ export function registerTrain(program: Command): void {
     const validation = pick(true);
     const start = await startingWeights(f.weights, architecture, spec, [...manifest.labels], manifest.positive, seed);
 
-    let startBundle = start?.bundle;
+    let startWeights = start?.bundle;
     let trunk: LoadedModel | undefined;
     if (runtime?.note) process.stderr.write(`${runtime.note}\n`);
     if (runtime && runtime.name !== 'tfjs') {
       // The trunk runtime needs the starting weights as a bundle: for random weights, the trainer's seeded ones.
-      startBundle ??= initialBundle({ architecture, inputSize, labels: [...manifest.labels], positiveLabel: manifest.positive, pathway, tool: 'affnet train', seed });
-      startBundle = { ...startBundle, manifest: { ...startBundle.manifest, preprocessing: { ...spec } } };
-      trunk = await runtime.backend.load(startBundle, runtime.loadOptions);
+      startWeights = startBundle(startWeights, { architecture, preprocessing: spec, labels: manifest.labels, positiveLabel: manifest.positive, seed, tool: 'affnet train' });
+      trunk = await runtime.backend.load(startWeights, runtime.loadOptions);
     }
     const checkpointDir = f.checkpointDir ?? (frozen ? undefined : `${f.out.replace(/\/+$/, '')}.checkpoints`);
 
@@ -84,7 +86,8 @@ export function registerTrain(program: Command): void {
     try {
       result = await trainer.train({
         architecture,
-        ...(startBundle ? { bundle: startBundle } : { init: { seed } }),
+        ...(startWeights ? { bundle: startWeights } : { init: { seed } }),
+        preprocessing: spec,
         ...(trunk ? { trunk } : {}),
         ...(frozen && f.featureCache ? { featureCache: createDiskFeatureCache(f.featureCache) } : {}),
         inputSize,
@@ -110,11 +113,22 @@ export function registerTrain(program: Command): void {
       await trunk?.dispose();
     }
     bar?.stop();
-    result.bundle.manifest.preprocessing = { ...spec };
     await writeBundle(f.out, result.bundle);
     const last = result.history.at(-1);
     emit(
-      { bundle: f.out, runtime: result.runtime, trainedOn: runtimeLabel(result.runtime), ...(trunk ? { trunkFeaturesOn: runtimeLabel(trunk.runtime) } : {}), bestEpoch: result.bestEpoch, stopReason: result.stopReason, resumedFrom: result.resumedFrom, trainImages: train.length, validationImages: validation.length, initialisation: start?.description ?? `random (seed ${seed})`, history: result.history },
+      {
+        bundle: f.out,
+        runtime: result.runtime,
+        trainedOn: runtimeLabel(result.runtime),
+        ...(trunk ? { trunkFeaturesOn: runtimeLabel(trunk.runtime) } : {}),
+        bestEpoch: result.bestEpoch,
+        stopReason: result.stopReason,
+        resumedFrom: result.resumedFrom,
+        trainImages: train.length,
+        validationImages: validation.length,
+        initialisation: start?.description ?? `random (seed ${seed})`,
+        history: result.history,
+      },
       f,
       () =>
         [

@@ -30,8 +30,7 @@ export function addManifestOptions(cmd: Command, required = true): Command {
     .option('--accept-truncated', TRUNCATED_HELP);
 }
 
-export const TRUNCATED_HELP =
-  'read JPEG/PNG files that end early (the part after the break is decoder fill, noted in the image\'s pipeline notes); default: refuse them as unreadable';
+export const TRUNCATED_HELP = "read JPEG/PNG files that end early (the part after the break is decoder fill, noted in the image's pipeline notes); default: refuse them as unreadable";
 
 /** How the command reads a radiograph: core `readRadiograph`, accepting truncated rasters when asked. */
 export function radiographReader(o: { acceptTruncated?: boolean }): (path: string) => Promise<Radiograph> {
@@ -40,7 +39,10 @@ export function radiographReader(o: { acceptTruncated?: boolean }): (path: strin
 
 /** Parse "a,b" or "1=x,0=y" into the mapping's `labels`. */
 export function parseLabels(value: string): string[] | Record<string, string> {
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.every((p) => p.includes('='))) return Object.fromEntries(parts.map((p) => p.split('=', 2).map((s) => s.trim()) as [string, string]));
   if (parts.some((p) => p.includes('='))) throw new AffnetError('E_OPTION_INVALID', `--labels: mix of "value=class" and plain names in "${value}"; use one form`);
   return parts;

@@ -21,7 +21,10 @@ export function parseNumberOption(option: string, value: string | undefined, min
 
 /** A comma-separated list of names, each one of `valid`. */
 export function parseList<T extends string>(option: string, value: string, valid: readonly T[]): T[] {
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (items.length === 0) throw new AffnetError('E_OPTION_INVALID', `${option}: empty list. Available: ${valid.join(', ')}`);
   for (const item of items) if (!(valid as readonly string[]).includes(item)) throw choiceError(option, item, valid);
   return [...new Set(items)] as T[];

@@ -48,7 +48,8 @@ export function addTrainingOptions(cmd: Command, defaults: { mode?: string } = {
 }
 
 export function trainingSettings(f: TrainingFlags): TrainingSettings {
-  const classWeights = f.classWeights === undefined ? undefined : f.classWeights === 'balanced' ? 'balanced' : f.classWeights.split(',').map((w, i) => parseNumberOption(`--class-weights[${i}]`, w, 0)!);
+  const classWeights =
+    f.classWeights === undefined ? undefined : f.classWeights === 'balanced' ? 'balanced' : f.classWeights.split(',').map((w, i) => parseNumberOption(`--class-weights[${i}]`, w, 0)!);
   const epochs = parseIntOption('--epochs', f.epochs, 1);
   const batchSize = parseIntOption('--batch-size', f.batchSize, 1);
   const learningRate = parseNumberOption('--lr', f.lr, 0);
@@ -74,11 +75,7 @@ export function trainingSettings(f: TrainingFlags): TrainingSettings {
  */
 export function checkFrozenTrunkFlags(f: TrainingFlags, mode: string, runtimeUsedOtherwise: boolean): void {
   if (mode === 'frozen-trunk') return;
-  const given = [
-    ...(f.featureCache ? ['--feature-cache'] : []),
-    ...(f.standardiseFeatures ? ['--standardise-features'] : []),
-    ...(!runtimeUsedOtherwise && f.runtime !== 'auto' ? ['--runtime'] : []),
-  ];
+  const given = [...(f.featureCache ? ['--feature-cache'] : []), ...(f.standardiseFeatures ? ['--standardise-features'] : []), ...(!runtimeUsedOtherwise && f.runtime !== 'auto' ? ['--runtime'] : [])];
   if (given.length > 0) throw new AffnetError('E_OPTION_INVALID', `${given.join(', ')}: only for --mode frozen-trunk (mode is ${mode})`);
 }
 

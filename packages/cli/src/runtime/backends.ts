@@ -74,7 +74,13 @@ export async function openRuntime(spec: string, needs: RuntimeNeeds = {}, option
  * Read a bundle and load it on the runtime `spec` names, checked against what the bundle and the
  * command need (`features` for CAM). A note from `auto` goes to stderr.
  */
-export async function loadBundleOn(bundleDir: string | ModelBundle, spec: string, needs: Omit<RuntimeNeeds, 'normalisation'> = {}, extra: LoadOptions = {}, option = '--runtime'): Promise<LoadedModel> {
+export async function loadBundleOn(
+  bundleDir: string | ModelBundle,
+  spec: string,
+  needs: Omit<RuntimeNeeds, 'normalisation'> = {},
+  extra: LoadOptions = {},
+  option = '--runtime',
+): Promise<LoadedModel> {
   const parsed = parseRuntimeSpec(spec, option); // a bad spec fails before the bundle is read
   const bundle = typeof bundleDir === 'string' ? await readBundle(bundleDir) : bundleDir;
   const runtime = await resolveRuntime(await createRegistry(), parsed, { ...needs, normalisation: bundle.manifest.preprocessing.normalisation }, option);

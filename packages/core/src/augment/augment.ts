@@ -50,12 +50,7 @@ export function drawAugmentation(inputSize: number, options: AugmentOptions): Au
   const shiftY = rng.uniform(-shift, shift) * inputSize;
   const zoom = rng.uniform(1 - zoomRange, 1 + zoomRange);
   const c = (inputSize - 1) / 2;
-  const matrix = compose(
-    translate(c + shiftX, c + shiftY),
-    rotate((rotationDegrees * Math.PI) / 180),
-    scale(zoom),
-    translate(-c, -c),
-  );
+  const matrix = compose(translate(c + shiftX, c + shiftY), rotate((rotationDegrees * Math.PI) / 180), scale(zoom), translate(-c, -c));
   return { rotationDegrees, shiftX, shiftY, zoom, matrix };
 }
 

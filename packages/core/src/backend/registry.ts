@@ -97,10 +97,7 @@ export function createBackendRegistry(): BackendRegistry {
           skipped.push({ name, reason: e instanceof Error ? e.message : String(e) });
         }
       }
-      throw new AffnetError(
-        'E_BACKEND_UNAVAILABLE',
-        `no backend could be initialised: ${skipped.map((s) => `[${s.name}] ${s.reason}`).join('; ') || 'none registered'}`,
-      );
+      throw new AffnetError('E_BACKEND_UNAVAILABLE', `no backend could be initialised: ${skipped.map((s) => `[${s.name}] ${s.reason}`).join('; ') || 'none registered'}`);
     },
   };
 }

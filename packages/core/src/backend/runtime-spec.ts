@@ -24,10 +24,7 @@ export interface RuntimeSpec {
 const NAME = /^[a-z][a-z0-9._-]*$/;
 
 function specError(option: string, value: string, why: string): AffnetError {
-  return new AffnetError(
-    'E_OPTION_INVALID',
-    `${option}: "${value}" is not a runtime: ${why}. Expected auto or BACKEND[:ENGINE][/PRECISION], e.g. onnx, onnx:cpu/int8, tfjs:wasm`,
-  );
+  return new AffnetError('E_OPTION_INVALID', `${option}: "${value}" is not a runtime: ${why}. Expected auto or BACKEND[:ENGINE][/PRECISION], e.g. onnx, onnx:cpu/int8, tfjs:wasm`);
 }
 
 /**
@@ -58,7 +55,10 @@ export function parseRuntimeSpec(value: string, option = '--runtime'): RuntimeSp
 
 /** A comma-separated list of specs (`--runtimes`); `auto` is not a list member. */
 export function parseRuntimeSpecs(value: string, option = '--runtimes'): RuntimeSpec[] {
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new AffnetError('E_OPTION_INVALID', `${option}: empty list`);
   return parts.map((p) => {
     const spec = parseRuntimeSpec(p, option);

@@ -9,7 +9,8 @@
  * uninterrupted run would have reached.
  */
 import type { Rng } from '../augment/rng.js';
-import type { ModelBundle, PathwayName } from '../bundle/types.js';
+import type { ModelBundle, PathwayName, PreprocessingSpec } from '../bundle/types.js';
+import { initialBundle } from '../bundle/random.js';
 import type { Architecture } from '../models/graph.js';
 import type { ImageBatch, LoadedModel, RuntimeInfo } from './types.js';
 
@@ -89,6 +90,20 @@ export interface FeatureCache {
   set(key: string, features: Float32Array): void;
 }
 
+/**
+ * The one definition of feature-cache keys. A sample's key names its preprocessed image (the
+ * preprocessing and the manifest row); a cache entry's key adds the trunk (architecture, input size,
+ * weight hash) and the augmentation draw, so entries of different trunks or draws never mix.
+ */
+export function sampleKey(spec: PreprocessingSpec, index: number, id: string): string {
+  return `${JSON.stringify(spec)}#${index}:${id}`;
+}
+
+/** @param draw - undefined for the plain (unaugmented) image */
+export function featureCacheKey(trunkId: string, draw: { seed: number; index: number } | undefined, sample: string): string {
+  return `${trunkId}|${draw ? `augment:${draw.seed}:${draw.index}` : 'plain'}|${sample}`;
+}
+
 /** An in-memory {@link FeatureCache} that counts its hits and misses. */
 export function createFeatureCache(): FeatureCache & { readonly size: number; hits: number; misses: number } {
   const map = new Map<string, Float32Array>();
@@ -160,8 +175,14 @@ export interface TrainOptions<S = unknown> {
   /** Class names in output order. @defaultValue the bundle's, else core's DEFAULT_LABELS */
   labels?: string[];
   positiveLabel?: string;
-  /** Pathway recorded in the trained bundle. @defaultValue the bundle's, else "automated" */
+  /** Pathway recorded in the trained bundle. @defaultValue `preprocessing`'s, else the bundle's, else "automated" */
   pathway?: PathwayName;
+  /**
+   * The preprocessing the training images had (pathway, input size, normalisation, crop), written
+   * into the trained bundle as given, so the bundle always describes its inputs.
+   * @defaultValue the starting bundle's
+   */
+  preprocessing?: PreprocessingSpec;
   train: LabelledImages<S>;
   validation?: LabelledImages<S>;
   /** @defaultValue "full" */
@@ -234,4 +255,28 @@ export interface TrainResult {
 export interface Trainer {
   readonly name: string;
   train<S>(options: TrainOptions<S>): Promise<TrainResult>;
+}
+
+/**
+ * The starting weights of a training as a bundle whose preprocessing is the run's: `start` (an
+ * ImageNet import, an earlier training) or, without one, the seeded initialisation the trainer would
+ * draw itself. A trunk on another runtime loads exactly this, so its features match the trainer's.
+ */
+export function startBundle(
+  start: ModelBundle | undefined,
+  o: { architecture: Architecture; preprocessing: PreprocessingSpec; labels: readonly string[]; positiveLabel: string; seed: number; tool: string; initialisation?: string },
+): ModelBundle {
+  const b =
+    start ??
+    initialBundle({
+      architecture: o.architecture,
+      inputSize: o.preprocessing.inputSize,
+      labels: [...o.labels],
+      positiveLabel: o.positiveLabel,
+      pathway: o.preprocessing.pathway,
+      tool: o.tool,
+      seed: o.seed,
+      ...(o.initialisation ? { initialisation: o.initialisation } : {}),
+    });
+  return { ...b, manifest: { ...b.manifest, inputSize: o.preprocessing.inputSize, preprocessing: { ...o.preprocessing } } };
 }

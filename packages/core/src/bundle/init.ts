@@ -67,7 +67,8 @@ export function initWeights(graph: NetworkGraph, seed: number, options: InitOpti
       const sd = Math.sqrt(2 / fanIn) / TRUNCATED_NORMAL_SD;
       for (let i = 0; i < n; i++) {
         let z: number;
-        do z = rng.normal(); while (z < -2 || z > 2);
+        do z = rng.normal();
+        while (z < -2 || z > 2);
         data[i] = sd * z;
       }
     }

@@ -98,7 +98,10 @@ export async function writeBundle(dir: string, bundle: Pick<ModelBundle, 'manife
  *   or weights that do not match the described network)
  */
 export async function readBundle(dir: string): Promise<ModelBundle> {
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new AffnetError('E_FILE_NOT_FOUND', 'bundle folder not found', { file: dir });
   const manifestPath = join(dir, BUNDLE_MANIFEST);
   let text: string;

@@ -82,3 +82,22 @@ export function mapMeans(maps: MapBatch): Float64Array {
   }
   return means;
 }
+
+/**
+ * Global average pooling of NHWC feature maps: one row of `channels` values per image, summed in
+ * double. The frozen-trunk features a head trains on, and (with the dense bias) what makes the CAM
+ * an exact decomposition of the logit.
+ */
+export function globalAveragePool(features: FeatureBatch): Float32Array[] {
+  const [n, h, w, c] = features.shape;
+  if (features.data.length !== n * h * w * c) throw invalid(`features have ${features.data.length} values but shape [${features.shape.join(', ')}]`);
+  const rows: Float32Array[] = [];
+  const area = h * w;
+  for (let b = 0; b < n; b++) {
+    const sum = new Float64Array(c);
+    const base = b * area * c;
+    for (let p = 0; p < area; p++) for (let k = 0; k < c; k++) sum[k] += features.data[base + p * c + k]!;
+    rows.push(Float32Array.from(sum, (v) => v / area));
+  }
+  return rows;
+}

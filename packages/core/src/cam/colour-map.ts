@@ -14,11 +14,7 @@ const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 export function colourAt(name: ColourMapName, value: number): [number, number, number] {
   const x = Number.isNaN(value) ? 0 : clamp01(value);
   if (name === 'jet') {
-    return [
-      clamp01(Math.min(4 * x - 1.5, -4 * x + 4.5)),
-      clamp01(Math.min(4 * x - 0.5, -4 * x + 3.5)),
-      clamp01(Math.min(4 * x + 0.5, -4 * x + 2.5)),
-    ];
+    return [clamp01(Math.min(4 * x - 1.5, -4 * x + 4.5)), clamp01(Math.min(4 * x - 0.5, -4 * x + 3.5)), clamp01(Math.min(4 * x + 0.5, -4 * x + 2.5))];
   }
   return [clamp01(3 * x), clamp01(3 * x - 1), clamp01(3 * x - 2)];
 }

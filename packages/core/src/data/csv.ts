@@ -30,7 +30,10 @@ export class CsvSyntaxError extends Error {
 
 /** The delimiter of the first non-blank line: the most frequent of `,` `;` tab outside quotes (`,` on a tie). */
 export function detectDelimiter(text: string): CsvDelimiter {
-  const firstLine = stripBom(text).split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
+  const firstLine =
+    stripBom(text)
+      .split(/\r\n|\n|\r/)
+      .find((l) => l.trim() !== '') ?? '';
   const unquoted = firstLine.replace(/"[^"]*"/g, '');
   const count = (d: string) => unquoted.split(d).length - 1;
   const candidates: CsvDelimiter[] = [',', ';', '\t'];
@@ -121,8 +124,7 @@ export function parseCsv(input: string, delimiter: CsvDelimiter = detectDelimite
 
 /** Quotes a field when it holds the delimiter, a quote, a line break or leading/trailing spaces. */
 export function formatCsvField(value: string, delimiter: CsvDelimiter = ','): string {
-  const needsQuotes =
-    value.includes(delimiter) || value.includes('"') || /[\r\n]/.test(value) || value !== value.trim();
+  const needsQuotes = value.includes(delimiter) || value.includes('"') || /[\r\n]/.test(value) || value !== value.trim();
   return needsQuotes ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { AffnetError } from '../errors.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
 import { resolveColumns, resolveLabelSpec, rowSchema, type RawRow } from './manifest-schema.js';
-import { MANIFEST_FIELDS, type Manifest, type ManifestItem, type ManifestReadOptions } from './manifest-types.js';
+import type { MANIFEST_FIELDS, Manifest, ManifestItem, ManifestReadOptions } from './manifest-types.js';
 
 /** A manifest's rows before validation: headers and, per row, the text of each column. */
 interface Table {
@@ -80,11 +80,7 @@ function csvTable(text: string, file: string, delimiter?: ManifestReadOptions['d
   if (!header) throw new AffnetError('E_MANIFEST_INVALID', 'the manifest is empty (expected a header line)', { file });
   for (const r of body) {
     if (r.fields.length !== header.fields.length) {
-      throw new AffnetError(
-        'E_MANIFEST_INVALID',
-        `expected ${header.fields.length} fields (${header.fields.join(', ')}), found ${r.fields.length}`,
-        { file, line: r.line },
-      );
+      throw new AffnetError('E_MANIFEST_INVALID', `expected ${header.fields.length} fields (${header.fields.join(', ')}), found ${r.fields.length}`, { file, line: r.line });
     }
   }
   return { headers: header.fields, rows: body.map((r, index) => ({ line: r.line, index, values: r.fields })) };
@@ -116,8 +112,7 @@ function jsonTable(text: string, file: string): Table {
     const where = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '';
     throw new AffnetError(
       'E_MANIFEST_INVALID',
-      `expected an array of rows or { "format": "affnet-manifest", "items": [...] }, each row an object of ` +
-        `strings / numbers${where ? ` (at ${where.replace(/^\./, '')}: ${issue.message})` : ''}`,
+      `expected an array of rows or { "format": "affnet-manifest", "items": [...] }, each row an object of ` + `strings / numbers${where ? ` (at ${where.replace(/^\./, '')}: ${issue.message})` : ''}`,
       { file },
     );
   }
@@ -225,15 +220,28 @@ function describe(issue: Issue, file: string): string {
 function issuesError(issues: Issue[], file: string): AffnetError {
   const [first, ...rest] = issues;
   const firstText = first!.line !== undefined ? `column '${first!.column}': ${first!.message}` : describe(first!, file).slice(file.length + 2);
-  const more = rest.slice(0, MAX_REPORTED - 1).map((i) => `\n${describe(i, file)}`).join('');
+  const more = rest
+    .slice(0, MAX_REPORTED - 1)
+    .map((i) => `\n${describe(i, file)}`)
+    .join('');
   const hidden = issues.length > MAX_REPORTED ? `\n… and ${issues.length - MAX_REPORTED} more problems` : '';
   return new AffnetError('E_MANIFEST_INVALID', firstText + more + hidden, { file, line: first!.line });
 }
 
 async function checkFilesExist(manifest: Manifest, file: string): Promise<void> {
-  const found = await Promise.all(manifest.items.map((item) => access(item.path).then(() => true, () => false)));
+  const found = await Promise.all(
+    manifest.items.map((item) =>
+      access(item.path).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   const missing = manifest.items.filter((_, i) => !found[i]);
   if (missing.length === 0) return;
-  const list = missing.slice(0, MAX_REPORTED).map((m) => `\n${m.line !== undefined ? `${file}:${m.line}: ` : ''}${m.path}`).join('');
+  const list = missing
+    .slice(0, MAX_REPORTED)
+    .map((m) => `\n${m.line !== undefined ? `${file}:${m.line}: ` : ''}${m.path}`)
+    .join('');
   throw new AffnetError('E_FILE_NOT_FOUND', `${missing.length} of ${manifest.items.length} images not found:${list}`, { file });
 }

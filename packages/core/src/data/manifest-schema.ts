@@ -5,14 +5,7 @@
  */
 import { z } from 'zod';
 import { AffnetError, choiceError } from '../errors.js';
-import {
-  DEFAULT_LABELS,
-  DEFAULT_POSITIVE,
-  MANIFEST_FIELDS,
-  type ClickPoints,
-  type ManifestField,
-  type ManifestMapping,
-} from './manifest-types.js';
+import { DEFAULT_LABELS, DEFAULT_POSITIVE, MANIFEST_FIELDS, type ClickPoints, type ManifestField, type ManifestMapping } from './manifest-types.js';
 
 /**
  * Header aliases, compared after lower-casing and dropping spaces, `_`, `-` and `.`
@@ -46,15 +39,10 @@ export interface LabelSpec {
  */
 export function resolveLabelSpec(mapping: Pick<ManifestMapping, 'labels' | 'positive'>): LabelSpec {
   const given = mapping.labels ?? DEFAULT_LABELS;
-  const entries: [string, string][] = Array.isArray(given)
-    ? (given as readonly string[]).map((l) => [l, l])
-    : Object.entries(given as Record<string, string>);
+  const entries: [string, string][] = Array.isArray(given) ? (given as readonly string[]).map((l) => [l, l]) : Object.entries(given as Record<string, string>);
   const classes = [...new Set(entries.map(([, c]) => c))];
   if (classes.length !== 2 || entries.some(([k, c]) => k.trim() === '' || c.trim() === '')) {
-    throw new AffnetError(
-      'E_OPTION_INVALID',
-      `labels: a manifest has exactly two non-empty classes; got ${classes.length} (${classes.join(', ')})`,
-    );
+    throw new AffnetError('E_OPTION_INVALID', `labels: a manifest has exactly two non-empty classes; got ${classes.length} (${classes.join(', ')})`);
   }
   if (Array.isArray(given) && entries.length !== 2) {
     throw new AffnetError('E_OPTION_INVALID', `labels: "${given.join(', ')}" repeats a class`);
@@ -62,10 +50,7 @@ export function resolveLabelSpec(mapping: Pick<ManifestMapping, 'labels' | 'posi
   const isDefault = classes.every((c) => (DEFAULT_LABELS as readonly string[]).includes(c));
   const positive = mapping.positive ?? (isDefault ? DEFAULT_POSITIVE : undefined);
   if (positive === undefined) {
-    throw new AffnetError(
-      'E_OPTION_INVALID',
-      `positive: required with custom labels (${classes.join(', ')}); name the class to count as positive`,
-    );
+    throw new AffnetError('E_OPTION_INVALID', `positive: required with custom labels (${classes.join(', ')}); name the class to count as positive`);
   }
   if (!classes.includes(positive)) throw choiceError('positive', positive, classes);
   // Positive first, both for the class list and for the accepted values in messages (object keys
@@ -80,12 +65,7 @@ export function resolveLabelSpec(mapping: Pick<ManifestMapping, 'labels' | 'posi
  * {@link MANIFEST_HEADER_ALIASES}. Throws when a required column is missing, a mapped column is
  * absent, two columns claim one field, or the click columns are incomplete.
  */
-export function resolveColumns(
-  headers: readonly string[],
-  columns: ManifestMapping['columns'] = {},
-  file: string,
-  line?: number,
-): Map<ManifestField, number> {
+export function resolveColumns(headers: readonly string[], columns: ManifestMapping['columns'] = {}, file: string, line?: number): Map<ManifestField, number> {
   const fail = (message: string) => new AffnetError('E_MANIFEST_INVALID', message, { file, line });
   const seen = new Map<string, number>();
   headers.forEach((h, i) => {
@@ -107,23 +87,15 @@ export function resolveColumns(
   const mappedIndices = new Set(found.values());
   for (const field of MANIFEST_FIELDS) {
     if (found.has(field)) continue;
-    const matches = headers
-      .map((h, i) => ({ h, i }))
-      .filter(({ h, i }) => !mappedIndices.has(i) && MANIFEST_HEADER_ALIASES[field].includes(normaliseHeader(h)));
+    const matches = headers.map((h, i) => ({ h, i })).filter(({ h, i }) => !mappedIndices.has(i) && MANIFEST_HEADER_ALIASES[field].includes(normaliseHeader(h)));
     if (matches.length > 1) {
-      throw fail(
-        `columns ${matches.map((m) => `'${m.h}'`).join(' and ')} both name the ${field} field; ` +
-          `keep one, or choose one with the columns.${field} option`,
-      );
+      throw fail(`columns ${matches.map((m) => `'${m.h}'`).join(' and ')} both name the ${field} field; ` + `keep one, or choose one with the columns.${field} option`);
     }
     if (matches.length === 1) found.set(field, matches[0]!.i);
   }
   for (const field of ['path', 'label'] as const) {
     if (!found.has(field)) {
-      throw fail(
-        `no ${field} column (accepted names: ${MANIFEST_HEADER_ALIASES[field].join(', ')}; or map one with ` +
-          `the columns.${field} option); the columns are: ${headers.join(', ')}`,
-      );
+      throw fail(`no ${field} column (accepted names: ${MANIFEST_HEADER_ALIASES[field].join(', ')}; or map one with ` + `the columns.${field} option); the columns are: ${headers.join(', ')}`);
     }
   }
   const clicks = CLICK_FIELDS.filter((f) => found.has(f));

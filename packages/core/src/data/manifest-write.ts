@@ -25,7 +25,7 @@ export function writeManifest(manifest: Manifest, options: ManifestWriteOptions 
   const headers = columnsOf(manifest);
   const rows = manifest.items.map((item) => rowOf(item, headers, options.relativeTo));
   if (format === 'csv') {
-    return [headers, ...rows.map((r) => r.map((v) => (v === undefined ? '' : String(v))))].map((r) => formatCsvRow(r)).join('\n') + '\n';
+    return `${[headers, ...rows.map((r) => r.map((v) => (v === undefined ? '' : String(v))))].map((r) => formatCsvRow(r)).join('\n')}\n`;
   }
   const items = rows.map((r) => {
     const o: Record<string, string | number> = {};
@@ -35,7 +35,7 @@ export function writeManifest(manifest: Manifest, options: ManifestWriteOptions 
     return o;
   });
   const doc = { format: JSON_FORMAT, version: 1, labels: [...manifest.labels], positive: manifest.positive, items };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 /** Writes the manifest to `file` (format from the extension: `.json` or else CSV), paths relative to its folder. */

@@ -73,8 +73,7 @@ export function patientKFold(source: SplitSource, options: RandomOptions & { k: 
     if (k > c.patients.length) {
       throw new AffnetError(
         'E_OPTION_INVALID',
-        `k: ${k} folds need at least ${k} patients of each class, but class '${c.name}' has ` +
-          `${c.patients.length}; choose k ≤ ${Math.min(...byClass.map((x) => x.patients.length))}`,
+        `k: ${k} folds need at least ${k} patients of each class, but class '${c.name}' has ` + `${c.patients.length}; choose k ≤ ${Math.min(...byClass.map((x) => x.patients.length))}`,
       );
     }
   }
@@ -90,11 +89,7 @@ export function patientKFold(source: SplitSource, options: RandomOptions & { k: 
       let best = -1;
       for (let f = 0; f < k; f++) {
         if (patients[f]! > floor || (patients[f] === floor && roomAboveFloor === 0)) continue;
-        if (
-          best < 0 ||
-          images[f]! < images[best]! ||
-          (images[f] === images[best] && totalImages[f]! < totalImages[best]!)
-        ) {
+        if (best < 0 || images[f]! < images[best]! || (images[f] === images[best] && totalImages[f]! < totalImages[best]!)) {
           best = f;
         }
       }
@@ -135,8 +130,7 @@ export function patientHoldout(source: SplitSource, options: RandomOptions & { f
     if (n === 0 || n === c.patients.length) {
       throw new AffnetError(
         'E_OPTION_INVALID',
-        `fraction: ${fraction} of the ${c.patients.length} patients of class '${c.name}' is ${n}, ` +
-          `leaving ${n === 0 ? 'no test' : 'no training'} patient of that class`,
+        `fraction: ${fraction} of the ${c.patients.length} patients of class '${c.name}' is ${n}, ` + `leaving ${n === 0 ? 'no test' : 'no training'} patient of that class`,
       );
     }
     for (const p of shuffle(c.patients, rng).slice(0, n)) for (const i of p.items) foldOf[i] = 0;

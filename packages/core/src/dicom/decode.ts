@@ -131,7 +131,11 @@ function openParsed(bytes: Uint8Array, source: string): DicomFile {
   const syntax = parsed.syntax;
   const metadata = readMetadata(ds);
   if (syntax.encapsulated !== (el.encapsulatedPixelData === true)) {
-    throw new AffnetError('E_DICOM_PIXEL_DATA', `${syntax.name} needs ${syntax.encapsulated ? 'encapsulated' : 'native'} Pixel Data, but the element is ${el.encapsulatedPixelData ? 'encapsulated' : 'native'}`, { file: source });
+    throw new AffnetError(
+      'E_DICOM_PIXEL_DATA',
+      `${syntax.name} needs ${syntax.encapsulated ? 'encapsulated' : 'native'} Pixel Data, but the element is ${el.encapsulatedPixelData ? 'encapsulated' : 'native'}`,
+      { file: source },
+    );
   }
   const groups = syntax.encapsulated ? frameFragments(el, ds.byteArray, pm.numberOfFrames, syntax.codec, source) : undefined;
   if (!syntax.encapsulated) nativeFrameBytes(ds, el, pm, 0, source); // length check up front

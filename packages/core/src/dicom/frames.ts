@@ -21,11 +21,7 @@ export function pixelDataElement(ds: DataSet, file: string): Element {
       }
     }
   } else if (el.dataOffset + el.length > size) {
-    throw new AffnetError(
-      'E_DICOM_PIXEL_DATA',
-      `Pixel Data is declared as ${el.length} bytes but only ${size - el.dataOffset} remain in the file (truncated?)`,
-      { file },
-    );
+    throw new AffnetError('E_DICOM_PIXEL_DATA', `Pixel Data is declared as ${el.length} bytes but only ${size - el.dataOffset} remain in the file (truncated?)`, { file });
   }
   return el;
 }

@@ -83,14 +83,7 @@ export function applyVoi(modality: Float32Array, f: (x: number) => number, outMa
 }
 
 /** Chooses the VOI step from the file's attributes and the caller's choice; invalid windows are skipped with a note. */
-export function chooseVoi(
-  choice: VoiChoice,
-  windows: WindowAttr[],
-  fnAttr: string | undefined,
-  luts: LutTable[],
-  modalityRange: [number, number],
-  notes: string[],
-): VoiStep {
+export function chooseVoi(choice: VoiChoice, windows: WindowAttr[], fnAttr: string | undefined, luts: LutTable[], modalityRange: [number, number], notes: string[]): VoiStep {
   const fnRaw = (fnAttr ?? 'LINEAR').trim().toUpperCase();
   const fn: VoiFunction = fnRaw === 'SIGMOID' || fnRaw === 'LINEAR_EXACT' ? fnRaw : 'LINEAR';
   if (fnRaw !== fn) notes.push(`unknown VOI LUT Function "${fnRaw}"; LINEAR used`);

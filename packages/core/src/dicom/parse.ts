@@ -7,13 +7,7 @@ import { inflateRawSync } from 'node:zlib';
 import type { DataSet } from 'dicom-parser';
 import { AffnetError } from '../errors.js';
 import { sniffDicom, type DicomLayout } from './sniff.js';
-import {
-  EXPLICIT_VR_BIG_ENDIAN,
-  EXPLICIT_VR_LITTLE_ENDIAN,
-  IMPLICIT_VR_LITTLE_ENDIAN,
-  transferSyntax,
-  type TransferSyntax,
-} from './transfer-syntax.js';
+import { EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntax, type TransferSyntax } from './transfer-syntax.js';
 
 const require = createRequire(import.meta.url);
 // dicom-parser is a UMD bundle; its named exports are not visible to Node's ESM loader.
@@ -116,11 +110,7 @@ function rawSyntaxUid(layout: Extract<DicomLayout, { kind: 'raw' }>): string {
 export function parseDicomBytes(input: Uint8Array, file: string): ParsedDicom {
   const layout = sniffDicom(input);
   if (!layout) {
-    throw new AffnetError(
-      'E_DICOM_PARSE',
-      'not a DICOM file: no "DICM" magic at byte 128 and no group 0002/0008 element at byte 0',
-      { file },
-    );
+    throw new AffnetError('E_DICOM_PARSE', 'not a DICOM file: no "DICM" magic at byte 128 and no group 0002/0008 element at byte 0', { file });
   }
   let bytes = input;
   if (layout.kind === 'meta-no-preamble') {

@@ -56,9 +56,7 @@ export function describePipeline(info: DicomPixelInfo): string[] {
     `frame ${info.frames.index} of ${info.frames.count} (0-based)`,
     describeModality(info.modalityLut),
     describeVoi(info.voi),
-    info.inverted
-      ? `inverted: ${info.photometric === 'MONOCHROME1' ? 'MONOCHROME1' : 'Presentation LUT Shape INVERSE'}`
-      : 'not inverted',
+    info.inverted ? `inverted: ${info.photometric === 'MONOCHROME1' ? 'MONOCHROME1' : 'Presentation LUT Shape INVERSE'}` : 'not inverted',
     `output: ${info.outputRange[0]}..${info.outputRange[1]} (Float32), bone bright`,
   ];
   if (info.colour) lines.push(`colour: ${info.colour}`);

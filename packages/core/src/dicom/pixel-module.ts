@@ -5,26 +5,9 @@
 import type { DataSet } from 'dicom-parser';
 import { AffnetError } from '../errors.js';
 
-export type Photometric =
-  | 'MONOCHROME1'
-  | 'MONOCHROME2'
-  | 'RGB'
-  | 'YBR_FULL'
-  | 'YBR_FULL_422'
-  | 'YBR_PARTIAL_420'
-  | 'YBR_ICT'
-  | 'YBR_RCT';
+export type Photometric = 'MONOCHROME1' | 'MONOCHROME2' | 'RGB' | 'YBR_FULL' | 'YBR_FULL_422' | 'YBR_PARTIAL_420' | 'YBR_ICT' | 'YBR_RCT';
 
-const PHOTOMETRICS: readonly Photometric[] = [
-  'MONOCHROME1',
-  'MONOCHROME2',
-  'RGB',
-  'YBR_FULL',
-  'YBR_FULL_422',
-  'YBR_PARTIAL_420',
-  'YBR_ICT',
-  'YBR_RCT',
-];
+const PHOTOMETRICS: readonly Photometric[] = ['MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_PARTIAL_420', 'YBR_ICT', 'YBR_RCT'];
 
 /**
  * Largest frame accepted (8192 x 8192 pixels): far above any radiograph detector, and a guard against a

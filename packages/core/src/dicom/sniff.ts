@@ -12,9 +12,7 @@ export type DicomLayout =
   /** A bare data set (ACR-NEMA style): encoding guessed from the first element. */
   | { kind: 'raw'; explicitVr: boolean; littleEndian: boolean };
 
-const VRS = new Set(
-  'AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
-);
+const VRS = new Set('AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '));
 
 function isVr(b: Uint8Array, at: number): boolean {
   return b.length >= at + 2 && VRS.has(String.fromCharCode(b[at]!, b[at + 1]!));

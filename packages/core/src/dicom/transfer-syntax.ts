@@ -23,13 +23,7 @@ export interface TransferSyntax {
   lossy: boolean;
 }
 
-function row(
-  uid: string,
-  name: string,
-  codec: PixelCodec,
-  lossy: boolean,
-  enc: { explicitVr?: boolean; littleEndian?: boolean; deflated?: boolean } = {},
-): TransferSyntax {
+function row(uid: string, name: string, codec: PixelCodec, lossy: boolean, enc: { explicitVr?: boolean; littleEndian?: boolean; deflated?: boolean } = {}): TransferSyntax {
   return {
     uid,
     name,

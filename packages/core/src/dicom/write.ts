@@ -93,8 +93,7 @@ function pixelBytes(image: DicomWriteImage, alloc: 8 | 16): Uint8Array {
   }
   const lo = image.signed ? -(2 ** (image.bitsStored - 1)) : 0;
   const hi = image.signed ? 2 ** (image.bitsStored - 1) - 1 : 2 ** image.bitsStored - 1;
-  const bad = (i: number, v: number) =>
-    new AffnetError('E_OPTION_INVALID', `writeDicom: pixel ${i} is ${v}; ${image.bitsStored}-bit ${image.signed ? 'signed' : 'unsigned'} values are ${lo}..${hi}`);
+  const bad = (i: number, v: number) => new AffnetError('E_OPTION_INVALID', `writeDicom: pixel ${i} is ${v}; ${image.bitsStored}-bit ${image.signed ? 'signed' : 'unsigned'} values are ${lo}..${hi}`);
   let out: Uint8Array | Int8Array | Uint16Array | Int16Array;
   if (sameType(image.pixels, alloc, image.signed) && (alloc === 8 || LITTLE_ENDIAN)) {
     // already integers of the right width: only the range of the stored bits needs checking, no copy

@@ -30,14 +30,7 @@ export function rotate(radians: number): Affine {
 export function compose(a: Affine, b: Affine, ...rest: Affine[]): Affine {
   const [a0, a1, a2, a3, a4, a5] = a;
   const [b0, b1, b2, b3, b4, b5] = b;
-  const m: Affine = [
-    a0 * b0 + a1 * b3,
-    a0 * b1 + a1 * b4,
-    a0 * b2 + a1 * b5 + a2,
-    a3 * b0 + a4 * b3,
-    a3 * b1 + a4 * b4,
-    a3 * b2 + a4 * b5 + a5,
-  ];
+  const m: Affine = [a0 * b0 + a1 * b3, a0 * b1 + a1 * b4, a0 * b2 + a1 * b5 + a2, a3 * b0 + a4 * b3, a3 * b1 + a4 * b4, a3 * b2 + a4 * b5 + a5];
   return rest.length === 0 ? m : compose(m, rest[0]!, ...rest.slice(1));
 }
 

@@ -88,17 +88,7 @@ function scratch(length: number): Float64Array {
  * Resample `src` through the axis-aligned inverse map `x = sx·u + tx`, `y = sy·v + ty`
  * (output pixel (u, v) → source coordinates) into `out` (outW × outH).
  */
-export function resampleSeparable(
-  src: Plane,
-  sx: number,
-  tx: number,
-  sy: number,
-  ty: number,
-  outW: number,
-  outH: number,
-  fill: number,
-  out: Float32Array,
-): void {
+export function resampleSeparable(src: Plane, sx: number, tx: number, sy: number, ty: number, outW: number, outH: number, fill: number, out: Float32Array): void {
   const { width: W, height: H, data } = src;
   const xt = buildAxisTable(sx, tx, outW, W);
   const yt = buildAxisTable(sy, ty, outH, H);

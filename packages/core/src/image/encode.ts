@@ -45,7 +45,10 @@ export async function encodePng(image: (Plane | Uint16Plane) & { meta?: { bitDep
   const compressionLevel = options.compressionLevel ?? 6;
   if (data instanceof Uint16Array && bitDepth === 16 && lo === 0 && hi === 65535) {
     // identity mapping of integers already in range: hand the samples over as they are
-    return sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('grey16').png({ compressionLevel }).toBuffer();
+    return sharp(data, { raw: { width, height, channels: 1 } })
+      .toColourspace('grey16')
+      .png({ compressionLevel })
+      .toBuffer();
   }
   const out = bitDepth === 16 ? new Uint16Array(data.length) : new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) {

@@ -102,11 +102,7 @@ interface Decoded {
 async function decodeWith(buf: Buffer, failOn: 'warning' | 'none', format: RasterFormat, file: string): Promise<Decoded> {
   const meta = await sharp(buf, { failOn }).metadata();
   if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
-    throw new AffnetError(
-      'E_IMAGE_UNSUPPORTED',
-      `${format.toUpperCase()} sample format "${meta.depth}" is not supported; supported: 8-bit and 16-bit unsigned (uchar, ushort)`,
-      { file },
-    );
+    throw new AffnetError('E_IMAGE_UNSUPPORTED', `${format.toUpperCase()} sample format "${meta.depth}" is not supported; supported: 8-bit and 16-bit unsigned (uchar, ushort)`, { file });
   }
   const grey = SPACES_GREY.has(meta.space);
   if (!grey && !SPACES_RGB.has(meta.space)) {

@@ -96,10 +96,22 @@ export class FoldMetricsAccumulator {
       metrics: binaryMetrics(e.targets, e.scores, { ...this.options, onWarning: this.forward(e.fold) }),
     }));
     const mean = Object.fromEntries(
-      FOLD_METRICS.map((name) => [name, meanSd(folds.map((f) => f.metrics[name]), { metric: name, onWarning: this.forward(undefined) })]),
+      FOLD_METRICS.map((name) => [
+        name,
+        meanSd(
+          folds.map((f) => f.metrics[name]),
+          { metric: name, onWarning: this.forward(undefined) },
+        ),
+      ]),
     ) as Record<FoldMetricName, MeanSd>;
-    const targets = concat(this.entries.map((e) => e.targets), Uint8Array);
-    const scores = concat(this.entries.map((e) => e.scores), Float64Array);
+    const targets = concat(
+      this.entries.map((e) => e.targets),
+      Uint8Array,
+    );
+    const scores = concat(
+      this.entries.map((e) => e.scores),
+      Float64Array,
+    );
     const pooledOptions = { ...this.options, onWarning: this.forward('pooled') };
     return {
       folds,

@@ -85,22 +85,18 @@ export function bootstrapCi(targets: Targets, scores: Scores, metric: BinaryMetr
   const values: number[] = [];
   for (let b = 0; b < samples; b++) {
     const idx = drawResample(units, rng);
-    const v = metric(Uint8Array.from(idx, (i) => t[i]!), Float64Array.from(idx, (i) => s[i]!), SILENT);
+    const v = metric(
+      Uint8Array.from(idx, (i) => t[i]!),
+      Float64Array.from(idx, (i) => s[i]!),
+      SILENT,
+    );
     if (Number.isFinite(v)) values.push(v);
   }
   return summarise(metric(t, s, options), values, samples, confidence, options.groups ? 'patient' : 'image', 'bootstrapCi', options);
 }
 
 /** @internal */
-export function summarise(
-  estimate: number,
-  values: number[],
-  samples: number,
-  confidence: number,
-  unit: 'patient' | 'image',
-  metric: string,
-  options: MetricOptions,
-): ConfidenceInterval {
+export function summarise(estimate: number, values: number[], samples: number, confidence: number, unit: 'patient' | 'image', metric: string, options: MetricOptions): ConfidenceInterval {
   if (values.length < samples / 2) {
     warn(options, metric, `only ${values.length} of ${samples} resamples gave a defined value (too few cases of one class?)`);
   }

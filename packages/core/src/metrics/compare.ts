@@ -72,9 +72,7 @@ export function delongTest(targets: Targets, scoresA: Scores, scoresB: Scores, o
   }
   const A = components(targets, scoresA, m, n);
   const B = components(targets, scoresB, m, n);
-  const variance =
-    (covariance(A.v10, A.v10) + covariance(B.v10, B.v10) - 2 * covariance(A.v10, B.v10)) / m +
-    (covariance(A.v01, A.v01) + covariance(B.v01, B.v01) - 2 * covariance(A.v01, B.v01)) / n;
+  const variance = (covariance(A.v10, A.v10) + covariance(B.v10, B.v10) - 2 * covariance(A.v10, B.v10)) / m + (covariance(A.v01, A.v01) + covariance(B.v01, B.v01) - 2 * covariance(A.v01, B.v01)) / n;
   const difference = A.auc - B.auc;
   const standardError = Math.sqrt(Math.max(0, variance));
   let z: number;
@@ -117,9 +115,17 @@ export function pairedBootstrapAuc(targets: Targets, scoresA: Scores, scoresB: S
   for (let r = 0; r < samples; r++) {
     const idx = drawResample(units, rng);
     const tt = Uint8Array.from(idx, (i) => t[i]!);
-    const a = rocAuc(tt, Float64Array.from(idx, (i) => sa[i]!), SILENT);
+    const a = rocAuc(
+      tt,
+      Float64Array.from(idx, (i) => sa[i]!),
+      SILENT,
+    );
     if (!Number.isFinite(a)) continue;
-    const b = rocAuc(tt, Float64Array.from(idx, (i) => sb[i]!), SILENT);
+    const b = rocAuc(
+      tt,
+      Float64Array.from(idx, (i) => sb[i]!),
+      SILENT,
+    );
     va.push(a);
     vb.push(b);
     vd.push(a - b);

@@ -3,13 +3,7 @@
  * append nodes in topological order, tagging each with the current trainable block. Not exported
  * from the package.
  */
-import type {
-  Activation,
-  Architecture,
-  GraphNode,
-  NetworkGraph,
-  Padding,
-} from './graph.js';
+import type { Activation, Architecture, GraphNode, NetworkGraph, Padding } from './graph.js';
 
 /** Keras `BatchNormalization` default momentum (keras.layers.BatchNormalization, momentum=0.99). */
 export const KERAS_BN_MOMENTUM = 0.99;
@@ -58,13 +52,7 @@ export class GraphBuilder {
     return `${prefix}_${n}`;
   }
 
-  conv(
-    name: string,
-    input: string,
-    filters: number,
-    kernel: [number, number],
-    options: { strides?: [number, number]; padding?: Padding; useBias?: boolean; activation?: Activation } = {},
-  ): string {
+  conv(name: string, input: string, filters: number, kernel: [number, number], options: { strides?: [number, number]; padding?: Padding; useBias?: boolean; activation?: Activation } = {}): string {
     return this.add({
       op: 'conv2d',
       name,
@@ -86,19 +74,20 @@ export class GraphBuilder {
     return this.add({ op: 'activation', name, input, fn: 'relu' });
   }
 
-  pool(
-    op: 'maxpool' | 'avgpool',
-    name: string,
-    input: string,
-    pool: number,
-    stride: number,
-    padding: Padding = 'valid',
-  ): string {
+  pool(op: 'maxpool' | 'avgpool', name: string, input: string, pool: number, stride: number, padding: Padding = 'valid'): string {
     return this.add({ op, name, input, pool: [pool, pool], strides: [stride, stride], padding });
   }
 
   zeroPad(name: string, input: string, p: number): string {
-    return this.add({ op: 'zeropad', name, input, pad: [[p, p], [p, p]] });
+    return this.add({
+      op: 'zeropad',
+      name,
+      input,
+      pad: [
+        [p, p],
+        [p, p],
+      ],
+    });
   }
 
   /**

@@ -92,26 +92,9 @@ export interface DenseNode extends NodeBase {
   activation: Activation;
 }
 
-export type GraphNode =
-  | InputNode
-  | Conv2dNode
-  | BatchNormNode
-  | ActivationNode
-  | PoolNode
-  | ZeroPadNode
-  | AddNode
-  | ConcatNode
-  | GlobalAvgPoolNode
-  | DenseNode;
+export type GraphNode = InputNode | Conv2dNode | BatchNormNode | ActivationNode | PoolNode | ZeroPadNode | AddNode | ConcatNode | GlobalAvgPoolNode | DenseNode;
 
-export type Architecture =
-  | 'vgg19'
-  | 'inception_v3'
-  | 'resnet18'
-  | 'resnet34'
-  | 'resnet50'
-  | 'resnet101'
-  | 'resnet152';
+export type Architecture = 'vgg19' | 'inception_v3' | 'resnet18' | 'resnet34' | 'resnet50' | 'resnet101' | 'resnet152';
 
 export interface NetworkGraph {
   architecture: Architecture;

@@ -21,13 +21,7 @@ import type { NetworkGraph, Padding } from './graph.js';
 /** Keras BatchNormalization default epsilon, used by inception_v3.py's conv2d_bn. */
 export const INCEPTION_BN_EPSILON = 1e-3;
 
-type Conv = (
-  input: string,
-  filters: number,
-  rows: number,
-  cols: number,
-  options?: { strides?: number; padding?: Padding },
-) => string;
+type Conv = (input: string, filters: number, rows: number, cols: number, options?: { strides?: number; padding?: Padding }) => string;
 
 function conv2dBn(g: GraphBuilder): Conv {
   return (input, filters, rows, cols, options = {}) => {

@@ -9,15 +9,7 @@ import { buildResNet } from './resnet.js';
 import { inferShapes } from './shapes.js';
 import { buildVgg19 } from './vgg.js';
 
-const ARCHITECTURES: readonly Architecture[] = [
-  'vgg19',
-  'inception_v3',
-  'resnet18',
-  'resnet34',
-  'resnet50',
-  'resnet101',
-  'resnet152',
-];
+const ARCHITECTURES: readonly Architecture[] = ['vgg19', 'inception_v3', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'];
 
 /**
  * The smallest input side each network accepts: Keras Applications' `_obtain_input_shape` minimums
@@ -75,10 +67,7 @@ export function buildNetwork(architecture: Architecture | string, options: Build
   const numClasses = options.numClasses ?? DEFAULT_NUM_CLASSES;
   const min = MIN_INPUT_SIZE[arch];
   if (!Number.isInteger(inputSize) || inputSize < min) {
-    throw new AffnetError(
-      'E_OPTION_INVALID',
-      `inputSize: ${inputSize} is not valid for ${arch}; it needs an integer of at least ${min} px`,
-    );
+    throw new AffnetError('E_OPTION_INVALID', `inputSize: ${inputSize} is not valid for ${arch}; it needs an integer of at least ${min} px`);
   }
   if (!Number.isInteger(numClasses) || numClasses < 2) {
     throw new AffnetError('E_OPTION_INVALID', `numClasses: ${numClasses} is not valid; it needs an integer ≥ 2`);
@@ -110,6 +99,6 @@ function buildByName(arch: Architecture, inputSize: number, numClasses: number):
 /** The input side of a graph (from its input node). */
 export function graphInputSize(graph: NetworkGraph): number {
   const input = graph.nodes[0];
-  if (!input || input.op !== 'input') throw new AffnetError('E_OPTION_INVALID', 'graph: the first node must be the input');
+  if (input?.op !== 'input') throw new AffnetError('E_OPTION_INVALID', 'graph: the first node must be the input');
   return input.shape[0];
 }

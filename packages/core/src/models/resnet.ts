@@ -99,9 +99,7 @@ export function buildResNet(depth: ResNetDepth, inputSize: number, numClasses: n
       const name = `${stack}_block${b}`;
       // Keras stack1: the first bottleneck block always projects (64 → 256 channels even at stride 1);
       // a basic block projects only where the shape changes (stacks conv3 … conv5).
-      x = useBottleneck
-        ? bottleneck(g, x, name, filters, stride, first)
-        : basic(g, x, name, filters, stride, first && s > 0);
+      x = useBottleneck ? bottleneck(g, x, name, filters, stride, first) : basic(g, x, name, filters, stride, first && s > 0);
     }
   });
   return g.finish(x, numClasses);

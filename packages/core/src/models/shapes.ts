@@ -19,10 +19,7 @@ export function outputSide(n: number, k: number, s: number, padding: Padding): n
 function tooSmall(graph: NetworkGraph, node: GraphNode, shape: number[]): AffnetError {
   const input = graph.nodes[0];
   const size = input?.op === 'input' ? input.shape[0] : '?';
-  return new AffnetError(
-    'E_OPTION_INVALID',
-    `inputSize: ${size} px is too small for ${graph.architecture}: layer "${node.name}" would output ${shape.join('×')}`,
-  );
+  return new AffnetError('E_OPTION_INVALID', `inputSize: ${size} px is too small for ${graph.architecture}: layer "${node.name}" would output ${shape.join('×')}`);
 }
 
 function getShape(shapes: ShapeMap, graph: NetworkGraph, node: GraphNode, input: string): number[] {
@@ -50,11 +47,7 @@ function nodeShape(graph: NetworkGraph, shapes: ShapeMap, node: GraphNode): numb
     case 'avgpool': {
       const [h, w, c] = spatial(graph, node, shapeOf(node.input));
       const k = node.op === 'conv2d' ? node.kernel : node.pool;
-      const out = [
-        outputSide(h, k[0], node.strides[0], node.padding),
-        outputSide(w, k[1], node.strides[1], node.padding),
-        node.op === 'conv2d' ? node.filters : c,
-      ];
+      const out = [outputSide(h, k[0], node.strides[0], node.padding), outputSide(w, k[1], node.strides[1], node.padding), node.op === 'conv2d' ? node.filters : c];
       if (out[0] < 1 || out[1] < 1) throw tooSmall(graph, node, out);
       return out;
     }
@@ -111,8 +104,7 @@ export function inferShapes(graph: NetworkGraph): ShapeMap {
 export function weightSpecs(graph: NetworkGraph): WeightSpec[] {
   const shapes = inferShapes(graph);
   const specs: WeightSpec[] = [];
-  const push = (layer: string, weight: WeightSpec['weight'], shape: number[], trainable = true) =>
-    specs.push({ name: `${layer}/${weight}`, layer, weight, shape, trainable });
+  const push = (layer: string, weight: WeightSpec['weight'], shape: number[], trainable = true) => specs.push({ name: `${layer}/${weight}`, layer, weight, shape, trainable });
   for (const node of graph.nodes) {
     if (node.op === 'conv2d') {
       const cin = shapes.get(node.input)![2]!;

@@ -24,13 +24,7 @@ export interface MapHeatmapOptions {
  * clamped to its outermost pixel centres inside the input square and `fill` outside it.
  * @returns row-major `width`·`height` values
  */
-export function mapHeatmapToOriginal(
-  heatmap: Plane,
-  transform: Affine,
-  width: number,
-  height: number,
-  options: MapHeatmapOptions = {},
-): Float32Array {
+export function mapHeatmapToOriginal(heatmap: Plane, transform: Affine, width: number, height: number, options: MapHeatmapOptions = {}): Float32Array {
   const { width: hw, height: hh, data } = heatmap;
   const N = options.inputSize ?? hw;
   const fill = options.fill ?? 0;

@@ -81,13 +81,7 @@ export function interventionGeometry(p: InterventionParams): InterventionGeometr
   const rotation = Math.atan2(-dx * target, dy * target);
   const side = useMm ? p.cropMillimetres! : (p.cropFraction ?? DEFAULT_CROP_FRACTION) * Math.max(width, height);
   const centre = (N - 1) / 2;
-  const transform = compose(
-    translate(centre, centre),
-    scale(N / side),
-    rotate(rotation),
-    toUnits,
-    translate(-clicks.fracture.x, -clicks.fracture.y),
-  );
+  const transform = compose(translate(centre, centre), scale(N / side), rotate(rotation), toUnits, translate(-clicks.fracture.x, -clicks.fracture.y));
   return { transform, crop: { side, unit: useMm ? 'mm' : 'px' }, rotation };
 }
 
@@ -97,10 +91,6 @@ function checkClick(name: string, p: Point | undefined, width: number, height: n
     throw new AffnetError('E_OPTION_INVALID', `clicks.${name}: expected a point {x, y} of finite numbers`, file);
   }
   if (p.x < -0.5 || p.y < -0.5 || p.x > width - 0.5 || p.y > height - 0.5) {
-    throw new AffnetError(
-      'E_OPTION_INVALID',
-      `clicks.${name} (${p.x}, ${p.y}) lies outside the ${width}x${height} image (valid x: −0.5…${width - 0.5}, y: −0.5…${height - 0.5})`,
-      file,
-    );
+    throw new AffnetError('E_OPTION_INVALID', `clicks.${name} (${p.x}, ${p.y}) lies outside the ${width}x${height} image (valid x: −0.5…${width - 0.5}, y: −0.5…${height - 0.5})`, file);
   }
 }

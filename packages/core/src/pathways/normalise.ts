@@ -94,11 +94,7 @@ function planeStats(plane: Float32Array, source?: string): ZscoreStats {
     throw new AffnetError('E_IMAGE_UNSUPPORTED', 'image contains non-finite pixel values (NaN or ±Infinity)', file);
   }
   if (sd <= UNIFORM_SD_TOLERANCE * Math.max(1, Math.abs(mean))) {
-    throw new AffnetError(
-      'E_IMAGE_UNIFORM',
-      `image is uniform after preprocessing (mean ${mean.toPrecision(6)}, SD ${sd.toExponential(2)}): nothing to normalise`,
-      file,
-    );
+    throw new AffnetError('E_IMAGE_UNIFORM', `image is uniform after preprocessing (mean ${mean.toPrecision(6)}, SD ${sd.toExponential(2)}): nothing to normalise`, file);
   }
   return { mean, sd };
 }

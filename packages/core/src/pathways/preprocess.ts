@@ -92,11 +92,7 @@ export interface PreprocessedBatch {
 }
 
 /** Preprocess several radiographs straight into one NHWC batch. */
-export function preprocessBatch(
-  radiographs: readonly Radiograph[],
-  spec: PreprocessingSpec,
-  options: PreprocessBatchOptions = {},
-): PreprocessedBatch {
+export function preprocessBatch(radiographs: readonly Radiograph[], spec: PreprocessingSpec, options: PreprocessBatchOptions = {}): PreprocessedBatch {
   validateSpec(spec);
   const onError = options.onError ?? 'throw';
   if (onError !== 'throw' && onError !== 'skip') throw choiceError('onError', String(onError), ['throw', 'skip']);
@@ -145,14 +141,7 @@ export function validateSpec(spec: PreprocessingSpec): void {
 }
 
 /** @internal Preprocess into `out` at `offset`, using `plane` (N·N) as scratch. */
-function preprocessInto(
-  r: Radiograph,
-  spec: PreprocessingSpec,
-  options: PreprocessOptions,
-  out: Float32Array,
-  offset: number,
-  plane: Float32Array,
-): Omit<Preprocessed, 'data' | 'shape'> {
+function preprocessInto(r: Radiograph, spec: PreprocessingSpec, options: PreprocessOptions, out: Float32Array, offset: number, plane: Float32Array): Omit<Preprocessed, 'data' | 'shape'> {
   const N = spec.inputSize;
   const source = r.meta.source;
   if (r.data.length !== r.width * r.height || r.width < 1 || r.height < 1) {
@@ -165,11 +154,9 @@ function preprocessInto(
     pathwayTransform = automatedGeometry(r.width, r.height, N).transform;
   } else {
     if (!options.clicks) {
-      throw new AffnetError(
-        'E_OPTION_INVALID',
-        'the intervention pathway needs clicks: { fracture: {x, y}, axis: {x, y} } (fracture centre and a point on the shaft axis); none were given',
-        { file: source },
-      );
+      throw new AffnetError('E_OPTION_INVALID', 'the intervention pathway needs clicks: { fracture: {x, y}, axis: {x, y} } (fracture centre and a point on the shaft axis); none were given', {
+        file: source,
+      });
     }
     const g = interventionGeometry({
       width: r.width,
@@ -195,10 +182,7 @@ function preprocessInto(
   }
   const background = typeof spec.background === 'number' ? spec.background : borderMedian(r);
   resampleAffine(r, transform, N, N, { fill: background, out: plane });
-  const stats =
-    spec.normalisation === 'imagenet-caffe'
-      ? caffeToChannels(plane, out, offset, r.meta.bitDepth, source)
-      : zscoreToChannels(plane, out, offset, INPUT_CHANNELS, source);
+  const stats = spec.normalisation === 'imagenet-caffe' ? caffeToChannels(plane, out, offset, r.meta.bitDepth, source) : zscoreToChannels(plane, out, offset, INPUT_CHANNELS, source);
   const result: Omit<Preprocessed, 'data' | 'shape'> = {
     transform,
     inverse: invert(transform),

@@ -56,11 +56,7 @@ describe('drawAugmentation', () => {
     expect(c.matrix).not.toEqual(a.matrix);
   });
 
-  it.each([
-    { rotationDegrees: -1 },
-    { shiftFraction: 2 },
-    { zoomFraction: Number.NaN },
-  ])('refuses %o', (bad) => {
+  it.each([{ rotationDegrees: -1 }, { shiftFraction: 2 }, { zoomFraction: Number.NaN }])('refuses %o', (bad) => {
     expect(() => drawAugmentation(64, { rng: createRng(1), ...bad })).toThrow(/augment\.\w+: expected a number in/);
   });
 });

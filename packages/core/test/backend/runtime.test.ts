@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AffnetError,
+  type AffnetError,
   checkBatch,
   checkLoadOptions,
   checkOutputFinite,

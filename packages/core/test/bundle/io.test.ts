@@ -67,7 +67,11 @@ describe('invalid bundles', () => {
   const cases: [string, () => WeightMap, RegExp][] = [
     ['a missing weight', () => new Map([...weights].filter(([n]) => n !== 'conv5_block2_2_bn/gamma')), /missing 1 weight\(s\): conv5_block2_2_bn\/gamma/],
     ['an extra weight', () => new Map([...weights, ['fc1/kernel', { shape: [1], data: new Float32Array(1) }]]), /unexpected 1 weight\(s\): fc1\/kernel/],
-    ['a wrong shape', () => new Map([...weights, [firstKernel, { shape: [3, 3, 3, 64], data: new Float32Array(1728) }]]), /wrong shape: conv1_conv\/kernel is \[3, 3, 3, 64\], expected \[7, 7, 3, 64\]/],
+    [
+      'a wrong shape',
+      () => new Map([...weights, [firstKernel, { shape: [3, 3, 3, 64], data: new Float32Array(1728) }]]),
+      /wrong shape: conv1_conv\/kernel is \[3, 3, 3, 64\], expected \[7, 7, 3, 64\]/,
+    ],
     ['a NaN', () => new Map([...weights, ['predictions/bias', { shape: [2], data: new Float32Array([0, NaN]) }]]), /non-finite values \(NaN\/Infinity\) in: predictions\/bias/],
   ];
 
@@ -85,7 +89,9 @@ describe('invalid bundles', () => {
     await writeFile(join(path, 'model.json'), JSON.stringify(edited));
     const error = await caught(readBundle(path));
     expect(error.code).toBe('E_BUNDLE_INVALID');
-    expect(error.message).toMatch(/weights\.safetensors: weights do not match resnet18 \(32 px, 3 classes\): wrong shape: predictions\/kernel is \[512, 2\], expected \[512, 3\], predictions\/bias is \[2\], expected \[3\]$/);
+    expect(error.message).toMatch(
+      /weights\.safetensors: weights do not match resnet18 \(32 px, 3 classes\): wrong shape: predictions\/kernel is \[512, 2\], expected \[512, 3\], predictions\/bias is \[2\], expected \[3\]$/,
+    );
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
@@ -104,17 +110,27 @@ describe('invalid bundles', () => {
   });
 
   it.each<[string, (path: string) => Promise<void>, AffnetErrorCode, RegExp]>([
-    ['a truncated weights file', async (p) => {
-      const f = join(p, 'weights.safetensors');
-      const b = await readFile(f);
-      await writeFile(f, b.subarray(0, b.length - 100));
-    }, 'E_BUNDLE_INVALID', /weights\.safetensors: safetensors: tensor "predictions\/kernel" ends at byte 44767744 of the data but the data has only 44767652 bytes \(truncated file\?\)/],
-    ['a corrupted header', async (p) => {
-      const f = join(p, 'weights.safetensors');
-      const b = await readFile(f);
-      b[12] = 0xff; // inside the JSON header: invalid UTF-8
-      await writeFile(f, b);
-    }, 'E_BUNDLE_INVALID', /weights\.safetensors: safetensors: header is not valid UTF-8 JSON/],
+    [
+      'a truncated weights file',
+      async (p) => {
+        const f = join(p, 'weights.safetensors');
+        const b = await readFile(f);
+        await writeFile(f, b.subarray(0, b.length - 100));
+      },
+      'E_BUNDLE_INVALID',
+      /weights\.safetensors: safetensors: tensor "predictions\/kernel" ends at byte 44767744 of the data but the data has only 44767652 bytes \(truncated file\?\)/,
+    ],
+    [
+      'a corrupted header',
+      async (p) => {
+        const f = join(p, 'weights.safetensors');
+        const b = await readFile(f);
+        b[12] = 0xff; // inside the JSON header: invalid UTF-8
+        await writeFile(f, b);
+      },
+      'E_BUNDLE_INVALID',
+      /weights\.safetensors: safetensors: header is not valid UTF-8 JSON/,
+    ],
     ['a model.json that is not JSON', (p) => writeFile(join(p, 'model.json'), '{"format": '), 'E_BUNDLE_INVALID', /model\.json: not valid JSON/],
     ['no weights file', (p) => rm(join(p, 'weights.safetensors')), 'E_FILE_NOT_FOUND', /weights\.safetensors: cannot read safetensors file/],
     ['no folder', (p) => rm(p, { recursive: true }), 'E_FILE_NOT_FOUND', /files: bundle folder not found/],

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyColourMap,
-  camFromFeatures,
-  mapMeans,
-  normaliseMap,
-  overlayHeatmap,
-  upsampleBilinear,
-  type FeatureBatch,
-  type MapBatch,
-} from '../../src/index.js';
+import { applyColourMap, camFromFeatures, mapMeans, normaliseMap, overlayHeatmap, upsampleBilinear, globalAveragePool, type FeatureBatch, type MapBatch } from '../../src/index.js';
 
 // One image, 2×2 cells, 2 channels: cell (0,0) = [1, 2], (0,1) = [3, 4], (1,0) = [0, −1], (1,1) = [2, 0].
 const features: FeatureBatch = { data: new Float32Array([1, 2, 3, 4, 0, -1, 2, 0]), shape: [1, 2, 2, 2] };
@@ -96,5 +87,18 @@ describe('colour maps and overlays', () => {
   it('rejects an unknown colour map and mismatched sizes', () => {
     expect(() => applyColourMap(new Float32Array(1), 'viridis' as never)).toThrow(/colourMap: unknown value "viridis". Available: jet, hot/);
     expect(() => overlayHeatmap(new Float32Array(2), new Float32Array(3))).toThrow(/overlay image has 2 pixels but the heat map has 3/);
+  });
+});
+
+describe('globalAveragePool (the one pooling of frozen-trunk features)', () => {
+  it('means each channel over the 2×2 map, per image', () => {
+    // 2 images, 2×2 cells, 2 channels: channel 0 = 1, 2, 3, 4 (mean 2.5), channel 1 = −1 everywhere; image 1 doubled
+    const data = Float32Array.from([1, -1, 2, -1, 3, -1, 4, -1, 2, -2, 4, -2, 6, -2, 8, -2]);
+    const rows = globalAveragePool({ data, shape: [2, 2, 2, 2] });
+    expect(rows.map((r) => Array.from(r))).toEqual([
+      [2.5, -1],
+      [5, -2],
+    ]);
+    expect(() => globalAveragePool({ data: new Float32Array(3), shape: [1, 2, 2, 2] })).toThrow(/features have 3 values/);
   });
 });

@@ -3,16 +3,88 @@ import { CsvSyntaxError, detectDelimiter, formatCsvRow, parseCsv } from '../../s
 
 describe('parseCsv', () => {
   it.each<[string, string, [number, string[]][]]>([
-    ['plain, LF', 'a,b\n1,2\n', [[1, ['a', 'b']], [2, ['1', '2']]]],
-    ['BOM and CRLF', '\uFEFFa,b\r\n1,2\r\n', [[1, ['a', 'b']], [2, ['1', '2']]]],
-    ['CR only, no final line end', 'a,b\r1,2', [[1, ['a', 'b']], [2, ['1', '2']]]],
-    ['quoted delimiter and escaped quote', 'a,b\n"x, y","say ""hi"""\n', [[1, ['a', 'b']], [2, ['x, y', 'say "hi"']]]],
-    ['line break inside quotes keeps line numbers', 'a,b\n"l1\r\nl2",3\n4,5\n', [[1, ['a', 'b']], [2, ['l1\r\nl2', '3']], [4, ['4', '5']]]],
-    ['blank lines and all-empty rows skipped', 'a,b\n\n1,2\n,\n  \n3,4', [[1, ['a', 'b']], [3, ['1', '2']], [6, ['3', '4']]]],
-    ['unquoted fields trimmed, quoted kept', ' a , b \n" x ",y', [[1, ['a', 'b']], [2, [' x ', 'y']]]],
-    ['empty quoted field', 'a,b\n"",2', [[1, ['a', 'b']], [2, ['', '2']]]],
-    ['semicolon detected', 'a;b\n1,5;2', [[1, ['a', 'b']], [2, ['1,5', '2']]]],
-    ['tab detected', 'a\tb\n1\t2', [[1, ['a', 'b']], [2, ['1', '2']]]],
+    [
+      'plain, LF',
+      'a,b\n1,2\n',
+      [
+        [1, ['a', 'b']],
+        [2, ['1', '2']],
+      ],
+    ],
+    [
+      'BOM and CRLF',
+      '\uFEFFa,b\r\n1,2\r\n',
+      [
+        [1, ['a', 'b']],
+        [2, ['1', '2']],
+      ],
+    ],
+    [
+      'CR only, no final line end',
+      'a,b\r1,2',
+      [
+        [1, ['a', 'b']],
+        [2, ['1', '2']],
+      ],
+    ],
+    [
+      'quoted delimiter and escaped quote',
+      'a,b\n"x, y","say ""hi"""\n',
+      [
+        [1, ['a', 'b']],
+        [2, ['x, y', 'say "hi"']],
+      ],
+    ],
+    [
+      'line break inside quotes keeps line numbers',
+      'a,b\n"l1\r\nl2",3\n4,5\n',
+      [
+        [1, ['a', 'b']],
+        [2, ['l1\r\nl2', '3']],
+        [4, ['4', '5']],
+      ],
+    ],
+    [
+      'blank lines and all-empty rows skipped',
+      'a,b\n\n1,2\n,\n  \n3,4',
+      [
+        [1, ['a', 'b']],
+        [3, ['1', '2']],
+        [6, ['3', '4']],
+      ],
+    ],
+    [
+      'unquoted fields trimmed, quoted kept',
+      ' a , b \n" x ",y',
+      [
+        [1, ['a', 'b']],
+        [2, [' x ', 'y']],
+      ],
+    ],
+    [
+      'empty quoted field',
+      'a,b\n"",2',
+      [
+        [1, ['a', 'b']],
+        [2, ['', '2']],
+      ],
+    ],
+    [
+      'semicolon detected',
+      'a;b\n1,5;2',
+      [
+        [1, ['a', 'b']],
+        [2, ['1,5', '2']],
+      ],
+    ],
+    [
+      'tab detected',
+      'a\tb\n1\t2',
+      [
+        [1, ['a', 'b']],
+        [2, ['1', '2']],
+      ],
+    ],
   ])('%s', (_name, text, expected) => {
     expect(parseCsv(text).map((r) => [r.line, r.fields])).toEqual(expected);
   });

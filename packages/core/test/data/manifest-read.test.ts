@@ -84,12 +84,14 @@ describe('parseManifest: reading', () => {
 
   it.each<[string, string, ParseManifestOptions]>([
     ['an array of rows', '[{"path":"a.png","label":"AFF","patientId":"p1","fx":1,"fy":2,"ax":3,"ay":40}]', {}],
-    ['an affnet-manifest object', '{"format":"affnet-manifest","version":1,"labels":["AFF","NFF"],"positive":"AFF","items":[{"path":"a.png","label":"AFF","patientId":"p1","fx":1,"fy":2,"ax":3,"ay":40}]}', {}],
+    [
+      'an affnet-manifest object',
+      '{"format":"affnet-manifest","version":1,"labels":["AFF","NFF"],"positive":"AFF","items":[{"path":"a.png","label":"AFF","patientId":"p1","fx":1,"fy":2,"ax":3,"ay":40}]}',
+      {},
+    ],
   ])('JSON: %s', (_name, text, options) => {
     const m = parseManifest(text, { file: 'manifest.json', baseDir: '/d', ...options });
-    expect(m.items).toEqual([
-      { path: '/d/a.png', pathAsWritten: 'a.png', label: 'AFF', patientId: 'p1', clicks: { fracture: { x: 1, y: 2 }, axis: { x: 3, y: 40 } } },
-    ]);
+    expect(m.items).toEqual([{ path: '/d/a.png', pathAsWritten: 'a.png', label: 'AFF', patientId: 'p1', clicks: { fracture: { x: 1, y: 2 }, axis: { x: 3, y: 40 } } }]);
   });
 
   it('JSON declares custom labels, so no options are needed', () => {
@@ -106,11 +108,21 @@ describe('parseManifest: errors cite line and column', () => {
     ['empty patient id', 'path,label,patientId\na.png,AFF,p1\nb.png,NFF,\n', "manifest.csv:3: column 'patientId': is empty (give every image a patient id, or leave the column out)", 3],
     ['coordinate not a number', 'path,label,fx,fy,ax,ay\na.png,AFF,1x,2,3,4\n', "manifest.csv:2: column 'fx': '1x' is not a number", 2],
     ['negative coordinate', 'path,label,fx,fy,ax,ay\na.png,AFF,1,-2,3,4\n', "manifest.csv:2: column 'fy': '-2' is negative (pixel coordinates start at 0)", 2],
-    ['axis point equals fracture point', 'path,label,fx,fy,ax,ay\na.png,AFF,5,6,5,6\n', "manifest.csv:2: column 'ax': the axis point equals the fracture point, so the shaft direction is undefined", 2],
+    [
+      'axis point equals fracture point',
+      'path,label,fx,fy,ax,ay\na.png,AFF,5,6,5,6\n',
+      "manifest.csv:2: column 'ax': the axis point equals the fracture point, so the shaft direction is undefined",
+      2,
+    ],
     ['wrong number of fields', 'path,label\na.png,AFF\nb.png,NFF,x\n', 'manifest.csv:3: expected 2 fields (path, label), found 3', 3],
     ['repeated image', 'path,label\na.png,AFF\n./a.png,NFF\n', "manifest.csv:3: column 'path': './a.png' repeats the image of line 2", 3],
     ['unclosed quote', 'path,label\n"a.png,AFF\n', 'manifest.csv:2: quoted field is not closed (missing ")', 2],
-    ['no label column', 'path,kind\na.png,AFF\n', 'manifest.csv:1: no label column (accepted names: label, class, diagnosis, target; or map one with the columns.label option); the columns are: path, kind', 1],
+    [
+      'no label column',
+      'path,kind\na.png,AFF\n',
+      'manifest.csv:1: no label column (accepted names: label, class, diagnosis, target; or map one with the columns.label option); the columns are: path, kind',
+      1,
+    ],
     ['two path columns', 'path,image,label\na,b,AFF\n', "manifest.csv:1: columns 'path' and 'image' both name the path field; keep one, or choose one with the columns.path option", 1],
     ['incomplete click columns', 'path,label,fx,fy\na.png,AFF,1,2\n', 'manifest.csv:1: click columns come as all four of fx, fy, ax, ay; missing: ax, ay', 1],
     ['repeated header', 'path,label,Label\na,AFF,AFF\n', "manifest.csv:1: column 'Label' appears twice (columns 2 and 3)", 1],
@@ -148,7 +160,11 @@ describe('parseManifest: errors cite line and column', () => {
 
   it.each<[string, string, string]>([
     ['JSON row label', '[{"path":"a.png","label":"AFF"},{"path":"b.png","label":"aff"}]', "manifest.json: items[1].label: 'aff' is not one of AFF, NFF"],
-    ['JSON row missing a key others have', '[{"path":"a.png","label":"AFF","patientId":"p"},{"path":"b.png","label":"NFF"}]', 'manifest.json: items[1].patientId: is empty (give every image a patient id, or leave the column out)'],
+    [
+      'JSON row missing a key others have',
+      '[{"path":"a.png","label":"AFF","patientId":"p"},{"path":"b.png","label":"NFF"}]',
+      'manifest.json: items[1].patientId: is empty (give every image a patient id, or leave the column out)',
+    ],
     ['JSON not parseable', '[{"path":', 'manifest.json: not valid JSON'],
     ['JSON wrong shape', '{"items":[{"path":{"x":1}}]}', 'manifest.json: expected an array of rows or { "format": "affnet-manifest", "items": [...] }'],
   ])('%s', (_name, text, start) => {

@@ -4,25 +4,14 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifest, parseManifest, saveManifest, writeManifest } from '../../src/data/index.js';
 
-const source = [
-  'path,label,patientId,view,fx,fy,ax,ay,site',
-  'img/a.png,AFF,p1,AP,10.5,20,12,300,"Lund, SE"',
-  'img/b c.png,NFF,p1,,,,,,',
-  'img/d.png,NFF,p2,LAT,1,2,3,4,x',
-].join('\n');
+const source = ['path,label,patientId,view,fx,fy,ax,ay,site', 'img/a.png,AFF,p1,AP,10.5,20,12,300,"Lund, SE"', 'img/b c.png,NFF,p1,,,,,,', 'img/d.png,NFF,p2,LAT,1,2,3,4,x'].join('\n');
 
 describe('writeManifest', () => {
   const m = parseManifest(source, { file: 'in.csv', baseDir: '/data/cohort' });
 
   it('writes CSV with paths relative to a folder, quoting where needed', () => {
     expect(writeManifest(m, { relativeTo: '/data' })).toBe(
-      [
-        'path,label,patientId,view,fx,fy,ax,ay,site',
-        'cohort/img/a.png,AFF,p1,AP,10.5,20,12,300,"Lund, SE"',
-        'cohort/img/b c.png,NFF,p1,,,,,,',
-        'cohort/img/d.png,NFF,p2,LAT,1,2,3,4,x',
-        '',
-      ].join('\n'),
+      ['path,label,patientId,view,fx,fy,ax,ay,site', 'cohort/img/a.png,AFF,p1,AP,10.5,20,12,300,"Lund, SE"', 'cohort/img/b c.png,NFF,p1,,,,,,', 'cohort/img/d.png,NFF,p2,LAT,1,2,3,4,x', ''].join('\n'),
     );
   });
 

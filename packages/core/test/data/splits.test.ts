@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/augment/rng.js';
-import {
-  groupByPatient,
-  leaveOnePatientOut,
-  manifestTargets,
-  patientHoldout,
-  patientKFold,
-  splitStats,
-  type Split,
-  type SplitSource,
-} from '../../src/data/index.js';
+import { groupByPatient, leaveOnePatientOut, manifestTargets, patientHoldout, patientKFold, splitStats, type Split, type SplitSource } from '../../src/data/index.js';
 import { AffnetError } from '../../src/errors.js';
 
 /** A cohort of `patients` patients with 1–4 images each; about 30 % positive, some of them mixed. */
@@ -51,22 +42,19 @@ function checkPartition(split: Split, source: SplitSource): void {
 }
 
 describe('patientKFold', () => {
-  it.each(Array.from({ length: 60 }, (_, s) => [s, 2 + (s % 5)]))(
-    'seed %i, k=%i: no patient in two folds; each class within one patient of ideal',
-    (seed, k) => {
-      const source = cohort(seed);
-      const split = patientKFold(source, { k, seed });
-      checkPartition(split, source);
-      const cls = patientClasses(source);
-      for (const positive of [true, false]) {
-        const total = [...cls.values()].filter((c) => c === positive).length;
-        for (const fold of split.folds) {
-          const patients = new Set(fold.test.map((i) => source.items[i]!.patientId).filter((p) => cls.get(p) === positive));
-          expect(Math.abs(patients.size - total / k)).toBeLessThan(1);
-        }
+  it.each(Array.from({ length: 60 }, (_, s) => [s, 2 + (s % 5)]))('seed %i, k=%i: no patient in two folds; each class within one patient of ideal', (seed, k) => {
+    const source = cohort(seed);
+    const split = patientKFold(source, { k, seed });
+    checkPartition(split, source);
+    const cls = patientClasses(source);
+    for (const positive of [true, false]) {
+      const total = [...cls.values()].filter((c) => c === positive).length;
+      for (const fold of split.folds) {
+        const patients = new Set(fold.test.map((i) => source.items[i]!.patientId).filter((p) => cls.get(p) === positive));
+        expect(Math.abs(patients.size - total / k)).toBeLessThan(1);
       }
-    },
-  );
+    }
+  });
 
   it('is deterministic for a seed and differs between seeds', () => {
     const source = cohort(3);

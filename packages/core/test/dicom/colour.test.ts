@@ -4,16 +4,33 @@ import { describe, expect, it } from 'vitest';
 import { decodeDicom } from '../../src/dicom/index.js';
 
 const require = createRequire(import.meta.url);
-const { DicomDict, DicomMetaDictionary } = (require('dcmjs') as { data: { DicomDict: new (m: object) => { dict: object; write(): ArrayBuffer }; DicomMetaDictionary: { denaturalizeDataset(d: object): object } } }).data;
+const { DicomDict, DicomMetaDictionary } = (
+  require('dcmjs') as { data: { DicomDict: new (m: object) => { dict: object; write(): ArrayBuffer }; DicomMetaDictionary: { denaturalizeDataset(d: object): object } } }
+).data;
 
 function colourFile(photometric: string, planar: 0 | 1, samples: number[]): Uint8Array {
   const ds = {
-    SOPClassUID: '1.2.840.10008.5.1.4.1.1.7', SOPInstanceUID: '2.25.7', Modality: 'OT', Rows: 1, Columns: 2,
-    SamplesPerPixel: 3, PhotometricInterpretation: photometric, PlanarConfiguration: planar,
-    BitsAllocated: 8, BitsStored: 8, HighBit: 7, PixelRepresentation: 0,
-    PixelData: [Uint8Array.from(samples).buffer], _vrMap: { PixelData: 'OB' },
+    SOPClassUID: '1.2.840.10008.5.1.4.1.1.7',
+    SOPInstanceUID: '2.25.7',
+    Modality: 'OT',
+    Rows: 1,
+    Columns: 2,
+    SamplesPerPixel: 3,
+    PhotometricInterpretation: photometric,
+    PlanarConfiguration: planar,
+    BitsAllocated: 8,
+    BitsStored: 8,
+    HighBit: 7,
+    PixelRepresentation: 0,
+    PixelData: [Uint8Array.from(samples).buffer],
+    _vrMap: { PixelData: 'OB' },
   };
-  const meta = { FileMetaInformationVersion: new Uint8Array([0, 1]).buffer, MediaStorageSOPClassUID: ds.SOPClassUID, MediaStorageSOPInstanceUID: ds.SOPInstanceUID, TransferSyntaxUID: '1.2.840.10008.1.2.1' };
+  const meta = {
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: ds.SOPClassUID,
+    MediaStorageSOPInstanceUID: ds.SOPInstanceUID,
+    TransferSyntaxUID: '1.2.840.10008.1.2.1',
+  };
   const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = DicomMetaDictionary.denaturalizeDataset(ds);
   return new Uint8Array(dict.write());

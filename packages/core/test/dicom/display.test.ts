@@ -21,19 +21,49 @@ async function againstDcmtk(path: string, dir: string, args: string[], voi: VoiC
   const ref = readPgm(join(dir, 'out.pgm'));
   const frame = await file.readFrame(0, voi);
   const k = 65535 / frame.info.outputRange[1];
-  return { frame, diff: compare(Array.from(frame.radiograph.data, (v) => Math.round(v * k)), ref.data) };
+  return {
+    frame,
+    diff: compare(
+      Array.from(frame.radiograph.data, (v) => Math.round(v * k)),
+      ref.data,
+    ),
+  };
 }
 
 // file, dcm2pnm VOI arguments, affnet VOI choice, allowed difference (of 65535), expected pipeline lines 4–6
 const SHARED: Array<[string, string[], VoiChoice, number, string[]]> = [
   ['real-radiographs/RG3_J2KI.dcm', ['+Wi', '1'], 'auto', 1, ['modality LUT: none (identity)', 'VOI: window 1 of 1, center 550 width 1024 (LINEAR)', 'inverted: MONOCHROME1']],
-  ['real-radiographs/JPEG2KLossless_1s_1f_u_16_16.dcm', ['+Wi', '1'], 'auto', 1, ['modality LUT: rescale slope 1 intercept 0 (US)', 'VOI: window 1 of 1, center 2725 width 5310 (LINEAR)', 'not inverted']],
+  [
+    'real-radiographs/JPEG2KLossless_1s_1f_u_16_16.dcm',
+    ['+Wi', '1'],
+    'auto',
+    1,
+    ['modality LUT: rescale slope 1 intercept 0 (US)', 'VOI: window 1 of 1, center 2725 width 5310 (LINEAR)', 'not inverted'],
+  ],
   // A non-integer rescale slope: dcmtk renders through an integer intermediate table, so its output
   // differs from the exact linear function by up to 34/65535 (0.05 %) here.
-  ['syntax/JPEGLossless_1s_1f_u_16_12.dcm', ['+Wi', '1'], 'auto', 40, ['modality LUT: rescale slope 3.77411 intercept 0.000061 (US)', 'VOI: window 1 of 1, center 1000 width 2000 (LINEAR)', 'not inverted']],
+  [
+    'syntax/JPEGLossless_1s_1f_u_16_12.dcm',
+    ['+Wi', '1'],
+    'auto',
+    40,
+    ['modality LUT: rescale slope 3.77411 intercept 0.000061 (US)', 'VOI: window 1 of 1, center 1000 width 2000 (LINEAR)', 'not inverted'],
+  ],
   ['syntax/CT_small.dcm', [], 'auto', 1, ['modality LUT: rescale slope 1 intercept -1024', 'VOI: none; modality range -33792..31743 mapped linearly', 'not inverted']],
-  ['syntax/CT1_UNC.explicit_little_endian.dcm', ['+Ww', '40', '400'], { center: 40, width: 400 }, 1, ['modality LUT: rescale slope 1 intercept -1024', 'VOI: caller window, center 40 width 400 (LINEAR)', 'not inverted']],
-  ['syntax/CT1_UNC.explicit_little_endian.dcm', ['+Ww', '40', '400', '+Wfs'], { center: 40, width: 400, fn: 'SIGMOID' }, 1, ['modality LUT: rescale slope 1 intercept -1024', 'VOI: caller window, center 40 width 400 (SIGMOID)', 'not inverted']],
+  [
+    'syntax/CT1_UNC.explicit_little_endian.dcm',
+    ['+Ww', '40', '400'],
+    { center: 40, width: 400 },
+    1,
+    ['modality LUT: rescale slope 1 intercept -1024', 'VOI: caller window, center 40 width 400 (LINEAR)', 'not inverted'],
+  ],
+  [
+    'syntax/CT1_UNC.explicit_little_endian.dcm',
+    ['+Ww', '40', '400', '+Wfs'],
+    { center: 40, width: 400, fn: 'SIGMOID' },
+    1,
+    ['modality LUT: rescale slope 1 intercept -1024', 'VOI: caller window, center 40 width 400 (SIGMOID)', 'not inverted'],
+  ],
   ['syntax/JLSL_16_15_1_1F.dcm', [], 'auto', 1, ['modality LUT: none (identity)', 'VOI: none; modality range -16384..16383 mapped linearly', 'not inverted']],
 ];
 
@@ -46,7 +76,14 @@ const voiLut = Array.from({ length: 4096 }, (_, i) => Math.round(65535 * Math.sq
 // name, photometric, metadata, dcm2pnm arguments, affnet VOI choice, inverted?
 const GENERATED: Array<[string, 'MONOCHROME1' | 'MONOCHROME2', DicomWriteMetadata, string[], VoiChoice, boolean]> = [
   ['MONOCHROME1 + window', 'MONOCHROME1', { WindowCenter: 1500, WindowWidth: 2000 }, ['+Wi', '1'], 'auto', true],
-  ['MONOCHROME1 + Presentation LUT Shape INVERSE (one inversion, as DX requires)', 'MONOCHROME1', { WindowCenter: 2048, WindowWidth: 4096, PresentationLUTShape: 'INVERSE' }, ['+Wi', '1'], 'auto', true],
+  [
+    'MONOCHROME1 + Presentation LUT Shape INVERSE (one inversion, as DX requires)',
+    'MONOCHROME1',
+    { WindowCenter: 2048, WindowWidth: 4096, PresentationLUTShape: 'INVERSE' },
+    ['+Wi', '1'],
+    'auto',
+    true,
+  ],
   ['MONOCHROME2 + Presentation LUT Shape INVERSE', 'MONOCHROME2', { WindowCenter: 2048, WindowWidth: 4096, PresentationLUTShape: 'INVERSE' }, ['+Wi', '1'], 'auto', true],
   ['second of two windows', 'MONOCHROME2', { WindowCenter: [1000, 3000], WindowWidth: [500, 1000] }, ['+Wi', '2'], 1, false],
   ['VOI LUT Function SIGMOID in the file', 'MONOCHROME2', { WindowCenter: 2000, WindowWidth: 1500, VOILUTFunction: 'SIGMOID' }, ['+Wi', '1'], 'auto', false],

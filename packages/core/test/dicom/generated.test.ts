@@ -52,12 +52,8 @@ const transcoders = (bits: number): Tx[] => [
   { name: 'JPEG-LS near-lossless', cmd: ['dcmcjpls', '+en', '+md', '2'], syntax: '1.2.840.10008.1.2.4.81', lossy: 'jpeg-ls' },
   { name: 'JPEG 2000 lossless', cmd: ['gdcmconv', '--j2k'], syntax: '1.2.840.10008.1.2.4.90', lossy: false },
   { name: 'JPEG 2000 lossy', cmd: ['gdcmconv', '--j2k', '--lossy', '-q', '80'], syntax: '1.2.840.10008.1.2.4.91', lossy: 'jpeg-2000' },
-  ...(bits <= 8
-    ? [{ name: 'JPEG baseline', cmd: ['dcmcjpeg', '+eb', '+q', '90'], syntax: '1.2.840.10008.1.2.4.50', lossy: 'jpeg-baseline' } as Tx]
-    : []),
-  ...(bits <= 12
-    ? [{ name: 'JPEG extended', cmd: ['dcmcjpeg', '+ee', '+q', '90'], syntax: '1.2.840.10008.1.2.4.51', lossy: 'jpeg-extended' } as Tx]
-    : []),
+  ...(bits <= 8 ? [{ name: 'JPEG baseline', cmd: ['dcmcjpeg', '+eb', '+q', '90'], syntax: '1.2.840.10008.1.2.4.50', lossy: 'jpeg-baseline' } as Tx] : []),
+  ...(bits <= 12 ? [{ name: 'JPEG extended', cmd: ['dcmcjpeg', '+ee', '+q', '90'], syntax: '1.2.840.10008.1.2.4.51', lossy: 'jpeg-extended' } as Tx] : []),
 ];
 
 // Signed data through JPEG/JPEG-LS: dcmtk encodes the two's complement bit pattern as unsigned samples,

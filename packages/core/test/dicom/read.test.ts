@@ -18,14 +18,28 @@ describe('readRadiograph', () => {
   });
 
   it('decodes a PNG through the raster decoder', async () => {
-    const png = await sharp(Buffer.from([0, 64, 128, 255]), { raw: { width: 2, height: 2, channels: 1 } }).png().toBuffer();
+    const png = await sharp(Buffer.from([0, 64, 128, 255]), { raw: { width: 2, height: 2, channels: 1 } })
+      .png()
+      .toBuffer();
     const r = await readRadiograph(new Uint8Array(png), { source: 'x.png' });
     expect([r.width, r.height, r.meta.bitDepth]).toEqual([2, 2, 8]);
     expect(Array.from(r.data)).toEqual([0, 64, 128, 255]);
   });
 
   it.each([
-    ['frame 1 of a raster file', async () => readRadiograph(new Uint8Array(await sharp(Buffer.from([1]), { raw: { width: 1, height: 1, channels: 1 } }).png().toBuffer()), { source: 'y.png', frame: 1 }), 'E_OPTION_INVALID'],
+    [
+      'frame 1 of a raster file',
+      async () =>
+        readRadiograph(
+          new Uint8Array(
+            await sharp(Buffer.from([1]), { raw: { width: 1, height: 1, channels: 1 } })
+              .png()
+              .toBuffer(),
+          ),
+          { source: 'y.png', frame: 1 },
+        ),
+      'E_OPTION_INVALID',
+    ],
     ['frame 2 of a single-frame DICOM', () => readRadiograph(dicom, { source: 'y.dcm', frame: 2 }), 'E_OPTION_INVALID'],
     ['a missing path', () => readRadiograph('/nonexistent/y.dcm'), 'E_FILE_NOT_FOUND'],
   ])('refuses %s', async (_n, call, code) => {

@@ -67,7 +67,12 @@ describe('RLE (PS3.5 Annex G)', () => {
   it.each([
     ['a segment count that does not fit the pixel module', frame, { width: 2, height: 2, samplesPerPixel: 1, bitsAllocated: 8 }, /header has 2 segments; the pixel module needs 1/],
     ['a segment past the end of the frame', frame.slice(0, 67), { width: 2, height: 2, samplesPerPixel: 1, bitsAllocated: 16 }, /segment 1 \(bytes 64\.\.69\) lies outside the 67-byte frame/],
-    ['a segment that decodes short', Uint8Array.from([...frame.slice(0, 69), -1 & 0xff, 0x7f]), { width: 2, height: 2, samplesPerPixel: 1, bitsAllocated: 16 }, /segment 2 decodes to 2 bytes; 4 expected/],
+    [
+      'a segment that decodes short',
+      Uint8Array.from([...frame.slice(0, 69), -1 & 0xff, 0x7f]),
+      { width: 2, height: 2, samplesPerPixel: 1, bitsAllocated: 16 },
+      /segment 2 decodes to 2 bytes; 4 expected/,
+    ],
     ['a frame shorter than the header', frame.slice(0, 10), { width: 2, height: 2, samplesPerPixel: 1, bitsAllocated: 16 }, /shorter than the 64-byte RLE header/],
   ])('refuses %s', (_n, bytes, shape, message) => {
     expect(() => decodeRle(bytes, shape, 'rle.dcm')).toThrow(message);
@@ -98,8 +103,16 @@ describe('writeDicom', () => {
     const r = await decodeDicom(bytes, { source: 'w.dcm', voi: 'none' });
     expect(Array.from(r.stored)).toEqual([-2048, -1, 0, 1, 2047, 5]);
     expect(r.radiograph.meta).toMatchObject({
-      patientId: 'PID-7', modality: 'CR', bodyPart: 'FEMUR', viewPosition: 'AP', laterality: 'L',
-      pixelSpacing: [0.15, 0.2], sopInstanceUid: '1.2.3.4', studyInstanceUid: '1.2.3', bitDepth: 12, photometricInterpretation: 'MONOCHROME1',
+      patientId: 'PID-7',
+      modality: 'CR',
+      bodyPart: 'FEMUR',
+      viewPosition: 'AP',
+      laterality: 'L',
+      pixelSpacing: [0.15, 0.2],
+      sopInstanceUid: '1.2.3.4',
+      studyInstanceUid: '1.2.3',
+      bitDepth: 12,
+      photometricInterpretation: 'MONOCHROME1',
     });
     // MONOCHROME1, no VOI: the stored range −2048..2047 maps to 4095..0 (inverted).
     expect(Array.from(r.radiograph.data)).toEqual([4095, 2048, 2047, 2046, 0, 2042]);

@@ -7,17 +7,14 @@ import { meanSd } from '../pathways/draw.js';
 const plane = (width: number, height: number, values: number[] | ((x: number, y: number) => number)): Plane => ({
   width,
   height,
-  data: Float32Array.from(
-    typeof values === 'function' ? Array.from({ length: width * height }, (_, i) => values(i % width, Math.floor(i / width))) : values,
-  ),
+  data: Float32Array.from(typeof values === 'function' ? Array.from({ length: width * height }, (_, i) => values(i % width, Math.floor(i / width))) : values),
 });
 
 /** Edge-aligned scale: pixel edges −½ and n−½ map onto −½ and m−½. */
 const edgeScale = (sx: number, sy: number = sx) => affine.compose(affine.translate(-0.5, -0.5), affine.scale(sx, sy), affine.translate(0.5, 0.5));
 
 /** 1-px-phase checkerboard of `cell`-pixel cells, 0/1. */
-const checker = (n: number, cell: number, phase: number) =>
-  plane(n, n, (x, y) => (Math.floor((x + phase) / cell) + Math.floor((y + phase) / cell)) % 2);
+const checker = (n: number, cell: number, phase: number) => plane(n, n, (x, y) => (Math.floor((x + phase) / cell) + Math.floor((y + phase) / cell)) % 2);
 
 describe('resampleAffine, axis-aligned (separable tables)', () => {
   it.each([

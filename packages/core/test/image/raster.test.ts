@@ -100,16 +100,48 @@ describe('decodeRaster', () => {
 
 describe('decodeRaster errors', () => {
   it.each([
-    { name: 'corrupt PNG data', bytes: async () => Buffer.concat([(await raw(ramp8, 1).png().toBuffer()).subarray(0, 33), Buffer.alloc(300, 7)]), code: 'E_IMAGE_DECODE', re: /corrupt PNG data \(decoder: / },
-    { name: 'corrupt JPEG data', bytes: async () => { const b = Buffer.from(await raw(rgbOf(ramp8), 3).jpeg().toBuffer()); b.fill(0x13, 30, 200); return b; }, code: 'E_IMAGE_DECODE', re: /corrupt JPEG data/ },
-    { name: 'truncated JPEG', bytes: async () => cut(await texturedJpeg(), 0.6), code: 'E_IMAGE_DECODE', re: /JPEG file is truncated \(it ends before its end-of-image marker \(FFD9\).*pass \{ truncated: 'accept' \}/ },
-    { name: 'truncated PNG', bytes: async () => { const b = await raw(ramp16, 1).toColourspace('grey16').png({ compressionLevel: 0 }).toBuffer(); return b.subarray(0, b.length - 200); }, code: 'E_IMAGE_DECODE', re: /PNG file is truncated \(it ends before its IEND chunk/ },
+    {
+      name: 'corrupt PNG data',
+      bytes: async () => Buffer.concat([(await raw(ramp8, 1).png().toBuffer()).subarray(0, 33), Buffer.alloc(300, 7)]),
+      code: 'E_IMAGE_DECODE',
+      re: /corrupt PNG data \(decoder: /,
+    },
+    {
+      name: 'corrupt JPEG data',
+      bytes: async () => {
+        const b = Buffer.from(await raw(rgbOf(ramp8), 3).jpeg().toBuffer());
+        b.fill(0x13, 30, 200);
+        return b;
+      },
+      code: 'E_IMAGE_DECODE',
+      re: /corrupt JPEG data/,
+    },
+    {
+      name: 'truncated JPEG',
+      bytes: async () => cut(await texturedJpeg(), 0.6),
+      code: 'E_IMAGE_DECODE',
+      re: /JPEG file is truncated \(it ends before its end-of-image marker \(FFD9\).*pass \{ truncated: 'accept' \}/,
+    },
+    {
+      name: 'truncated PNG',
+      bytes: async () => {
+        const b = await raw(ramp16, 1).toColourspace('grey16').png({ compressionLevel: 0 }).toBuffer();
+        return b.subarray(0, b.length - 200);
+      },
+      code: 'E_IMAGE_DECODE',
+      re: /PNG file is truncated \(it ends before its IEND chunk/,
+    },
     { name: 'truncated TIFF', bytes: async () => writeGreyTiff(W, H, ramp16).subarray(0, 100), code: 'E_IMAGE_DECODE', re: /corrupt TIFF data/ },
     { name: 'text file', bytes: async () => Buffer.from('patient list, not an image\n'), code: 'E_IMAGE_UNSUPPORTED', re: /unrecognised file format; supported raster formats: PNG, JPEG, TIFF/ },
     { name: 'GIF', bytes: async () => raw(rgbOf(ramp8), 3).gif().toBuffer(), code: 'E_IMAGE_UNSUPPORTED', re: /GIF files are not supported here; supported raster formats: PNG, JPEG, TIFF/ },
     { name: 'DICOM', bytes: async () => Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(64)]), code: 'E_IMAGE_UNSUPPORTED', re: /DICOM \(read it with readImage/ },
     { name: 'empty file', bytes: async () => Buffer.alloc(0), code: 'E_IMAGE_DECODE', re: /file is empty/ },
-    { name: '32-bit float TIFF', bytes: async () => writeGreyTiff(W, H, new Float32Array(W * H).fill(0.5)), code: 'E_IMAGE_UNSUPPORTED', re: /sample format "float" is not supported; supported: 8-bit and 16-bit unsigned/ },
+    {
+      name: '32-bit float TIFF',
+      bytes: async () => writeGreyTiff(W, H, new Float32Array(W * H).fill(0.5)),
+      code: 'E_IMAGE_UNSUPPORTED',
+      re: /sample format "float" is not supported; supported: 8-bit and 16-bit unsigned/,
+    },
   ])('$name → $code naming the file', async ({ name, bytes, code, re }) => {
     const file = join(dir, `${name.replace(/\W+/g, '-')}.img`);
     writeFileSync(file, await bytes());
@@ -131,7 +163,13 @@ describe('decodeRaster errors', () => {
 
   it.each([
     { name: 'JPEG', bytes: async () => cut(await texturedJpeg(), 0.6) },
-    { name: 'PNG', bytes: async () => { const b = await raw(ramp16, 1).toColourspace('grey16').png({ compressionLevel: 0 }).toBuffer(); return b.subarray(0, b.length - 200); } },
+    {
+      name: 'PNG',
+      bytes: async () => {
+        const b = await raw(ramp16, 1).toColourspace('grey16').png({ compressionLevel: 0 }).toBuffer();
+        return b.subarray(0, b.length - 200);
+      },
+    },
   ])("a truncated $name decodes with { truncated: 'accept' } and the pipeline says so", async ({ name, bytes }) => {
     const r = await decodeRaster(await bytes(), 'cut', { truncated: 'accept' });
     expect([r.width, r.height]).toEqual(name === 'JPEG' ? [160, 120] : [W, H]);

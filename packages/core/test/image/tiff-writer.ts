@@ -3,12 +3,7 @@
  * pixel, 8 or 16 bits unsigned or 32-bit float. Written independently of the decoder under test, so a decode bug cannot hide
  * behind a matching encoder bug.
  */
-export function writeGreyTiff(
-  width: number,
-  height: number,
-  samples: Uint8Array | Uint16Array | Float32Array,
-  options: { bigEndian?: boolean; photometric?: 0 | 1 } = {},
-): Buffer {
+export function writeGreyTiff(width: number, height: number, samples: Uint8Array | Uint16Array | Float32Array, options: { bigEndian?: boolean; photometric?: 0 | 1 } = {}): Buffer {
   const le = !options.bigEndian;
   const bits = samples instanceof Float32Array ? 32 : samples instanceof Uint16Array ? 16 : 8;
   const dataBytes = width * height * (bits / 8);
@@ -42,7 +37,8 @@ export function writeGreyTiff(
     u16(tag, at);
     u16(type, at + 2);
     u32(1, at + 4);
-    if (type === 3) u16(value, at + 8); // a SHORT sits in the first two bytes of the value field
+    if (type === 3)
+      u16(value, at + 8); // a SHORT sits in the first two bytes of the value field
     else u32(value, at + 8);
   });
   u32(0, ifdOffset + 2 + entries.length * 12);

@@ -40,7 +40,13 @@ describe('rocAuc', () => {
     ['no cases', [], 'undefined with no positive cases; returning NaN'],
   ])('%s: NaN and a warning', (_name, targets, message) => {
     const w = collect();
-    expect(rocAuc(targets, targets.map(() => 0.5), w)).toBeNaN();
+    expect(
+      rocAuc(
+        targets,
+        targets.map(() => 0.5),
+        w,
+      ),
+    ).toBeNaN();
     expect(w.warnings).toEqual([{ metric: 'rocAuc', message }]);
   });
 

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildNetwork,
-  countParameters,
-  inferShapes,
-  isAffnetError,
-  layersInBlocks,
-  listArchitectures,
-  topBlocks,
-  weightSpecs,
-  type Architecture,
-} from '../../src/index.js';
+import { buildNetwork, countParameters, inferShapes, isAffnetError, layersInBlocks, listArchitectures, topBlocks, weightSpecs, type Architecture } from '../../src/index.js';
 import { buildInceptionV3 } from '../../src/models/inception-v3.js';
 
 // Keras Applications parameter counts (include_top=False, total incl. batch-norm statistics), and the
@@ -102,12 +92,30 @@ describe('invalid options are E_OPTION_INVALID naming the option', () => {
 
 describe('Keras layer names and weight shapes', () => {
   it('resnet50 starts with the Keras ResNet v1 names', () => {
-    const names = buildNetwork('resnet50').nodes.slice(0, 20).map((n) => n.name);
+    const names = buildNetwork('resnet50')
+      .nodes.slice(0, 20)
+      .map((n) => n.name);
     expect(names).toEqual([
-      'input_1', 'conv1_pad', 'conv1_conv', 'conv1_bn', 'conv1_relu', 'pool1_pad', 'pool1_pool',
-      'conv2_block1_0_conv', 'conv2_block1_0_bn', 'conv2_block1_1_conv', 'conv2_block1_1_bn', 'conv2_block1_1_relu',
-      'conv2_block1_2_conv', 'conv2_block1_2_bn', 'conv2_block1_2_relu', 'conv2_block1_3_conv', 'conv2_block1_3_bn',
-      'conv2_block1_add', 'conv2_block1_out', 'conv2_block2_1_conv',
+      'input_1',
+      'conv1_pad',
+      'conv1_conv',
+      'conv1_bn',
+      'conv1_relu',
+      'pool1_pad',
+      'pool1_pool',
+      'conv2_block1_0_conv',
+      'conv2_block1_0_bn',
+      'conv2_block1_1_conv',
+      'conv2_block1_1_bn',
+      'conv2_block1_1_relu',
+      'conv2_block1_2_conv',
+      'conv2_block1_2_bn',
+      'conv2_block1_2_relu',
+      'conv2_block1_3_conv',
+      'conv2_block1_3_bn',
+      'conv2_block1_add',
+      'conv2_block1_out',
+      'conv2_block2_1_conv',
     ]);
   });
 
@@ -123,8 +131,21 @@ describe('Keras layer names and weight shapes', () => {
     expect(convs.length).toBe(94);
     expect(new Set(convs)).toEqual(new Set(Array.from({ length: 94 }, (_, i) => `conv2d_${i + 1}`)));
     expect(nodes.filter((n) => n.op === 'concat').map((n) => n.name)).toEqual([
-      'mixed0', 'mixed1', 'mixed2', 'mixed3', 'mixed4', 'mixed5', 'mixed6', 'mixed7', 'mixed8',
-      'mixed9_0', 'concatenate_1', 'mixed9', 'mixed9_1', 'concatenate_2', 'mixed10',
+      'mixed0',
+      'mixed1',
+      'mixed2',
+      'mixed3',
+      'mixed4',
+      'mixed5',
+      'mixed6',
+      'mixed7',
+      'mixed8',
+      'mixed9_0',
+      'concatenate_1',
+      'mixed9',
+      'mixed9_1',
+      'concatenate_2',
+      'mixed10',
     ]);
     // Keras creation order inside mixed0: the 1×1 branch (conv2d_6) reads max_pooling2d_2 directly.
     expect(nodes.find((n) => n.name === 'conv2d_6')).toMatchObject({ input: 'max_pooling2d_2', filters: 64, block: 'mixed0' });
@@ -158,7 +179,9 @@ describe('Keras layer names and weight shapes', () => {
   });
 
   it('weight specs come in Keras get_weights() order within a layer', () => {
-    const names = weightSpecs(buildNetwork('resnet50')).slice(0, 6).map((s) => s.name);
+    const names = weightSpecs(buildNetwork('resnet50'))
+      .slice(0, 6)
+      .map((s) => s.name);
     expect(names).toEqual(['conv1_conv/kernel', 'conv1_conv/bias', 'conv1_bn/gamma', 'conv1_bn/beta', 'conv1_bn/moving_mean', 'conv1_bn/moving_variance']);
   });
 });
@@ -181,9 +204,7 @@ describe('blocks for fine-tuning the top K', () => {
   });
 
   it('layersInBlocks lists the layers of a block', () => {
-    expect(layersInBlocks(buildNetwork('vgg19'), ['block1', 'head'])).toEqual([
-      'input_1', 'block1_conv1', 'block1_conv2', 'block1_pool', 'avg_pool', 'predictions',
-    ]);
+    expect(layersInBlocks(buildNetwork('vgg19'), ['block1', 'head'])).toEqual(['input_1', 'block1_conv1', 'block1_conv2', 'block1_pool', 'avg_pool', 'predictions']);
   });
 
   it('every node carries a listed block and unique name', () => {

@@ -79,7 +79,7 @@ describe('borderMedian', () => {
     // 10×10 frame 1 px: 36 border pixels; 20 of them 5, 16 of them 9 → median 5
     { name: 'majority value', fill: (x: number, y: number) => (y === 0 || (x === 0 && y < 5) ? 9 : 5), want: 5 },
     // even count, two values split 18/18 → mean of the two middles
-    { name: 'even split', fill: (x: number, y: number) => (y < 5 ? 2 : 4), want: 3 },
+    { name: 'even split', fill: (_x: number, y: number) => (y < 5 ? 2 : 4), want: 3 },
   ])('$name', ({ fill, want }) => {
     const img = blank(10, 10, 0);
     for (let y = 0; y < 10; y++) for (let x = 0; x < 10; x++) img.data[y * 10 + x] = fill(x, y);

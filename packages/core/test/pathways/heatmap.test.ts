@@ -49,7 +49,10 @@ describe('mapHeatmapToOriginal', () => {
     const data = Float32Array.from({ length: n * n }, (_, i) => (i % n) + 2 * Math.floor(i / n));
     const t = affine.compose(affine.translate(3, -2), affine.scale(0.5));
     const map = mapHeatmapToOriginal({ width: n, height: n, data }, t, 40, 40);
-    for (const p of [{ x: 10, y: 20 }, { x: 30, y: 30 }]) {
+    for (const p of [
+      { x: 10, y: 20 },
+      { x: 30, y: 30 },
+    ]) {
       const q = affine.apply(t, p);
       expect(map[p.y * 40 + p.x]).toBeCloseTo(q.x + 2 * q.y, 4);
     }

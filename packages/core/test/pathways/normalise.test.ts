@@ -1,14 +1,6 @@
 // Normalisation options: per-image z-score (reference study) and Keras 'caffe' input for ImageNet weights.
 import { describe, expect, it } from 'vitest';
-import {
-  caffeToChannels,
-  createBundleManifest,
-  IMAGENET_CAFFE_MEAN_BGR,
-  isAffnetError,
-  parseBundleManifest,
-  preprocess,
-  type PreprocessingSpec,
-} from '../../src/index.js';
+import { caffeToChannels, createBundleManifest, IMAGENET_CAFFE_MEAN_BGR, isAffnetError, parseBundleManifest, preprocess, type PreprocessingSpec } from '../../src/index.js';
 import { addBlob, blank } from './draw.js';
 
 const close = (actual: ArrayLike<number>, expected: number[]) => expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 3));

@@ -48,13 +48,7 @@ export function saliencyOrder(saliency: Float32Array | number[]): Uint32Array {
  * @param order - pixel indices (0 … H·W−1) in deletion order, e.g. {@link saliencyOrder} of the CAM upsampled to H×W
  * @param classIndex - the class whose probability is followed (the explained class)
  */
-export async function deletionCurve(
-  model: Pick<LoadedModel, 'forward'>,
-  input: ImageBatch,
-  order: Uint32Array,
-  classIndex: number,
-  options: DeletionOptions = {},
-): Promise<DeletionCurve> {
+export async function deletionCurve(model: Pick<LoadedModel, 'forward'>, input: ImageBatch, order: Uint32Array, classIndex: number, options: DeletionOptions = {}): Promise<DeletionCurve> {
   const { steps = 16, baseline = 0, batchSize = 9 } = options;
   const [n, h, w, c] = input.shape;
   if (n !== 1) throw new RangeError(`deletionCurve takes one image, got a batch of ${n}`);

@@ -5,7 +5,7 @@
  * latency p50 / p95 at batch 1, throughput at batch 16, cold start (load + first inference) and
  * peak memory. A runtime that is absent, or fails, is listed with the reason and the run goes on.
  */
-import { AffnetError, runtimeId, quantile, rocAuc, type ImageBatch, type LoadedModel } from '@affnet/core';
+import { AffnetError, predictImages, runtimeId, quantile, rocAuc, type ImageBatch, type LoadedModel } from '@affnet/core';
 import type { RuntimeResult } from '../results/comparison.js';
 import { now, watchMemory } from './measure.js';
 
@@ -25,8 +25,6 @@ export interface CompareOptions {
   images: ImageBatch;
   /** 1 for the positive class, per image. */
   truth: ReadonlyArray<0 | 1>;
-  /** Output index of the positive class. */
-  positiveIndex: number;
   /** Runtime id the others are compared with. @defaultValue the first available candidate */
   reference?: string;
   /** Timed batch-1 runs after warm-up. @defaultValue 20 */
@@ -95,8 +93,9 @@ async function measure(c: RuntimeCandidate, o: Required<Omit<CompareOptions, 're
         break;
       }
       const count = Math.min(PREDICT_CHUNK, n - i);
-      const out = await model.forward(sliceBatch(o.images, i, count));
-      for (let k = 0; k < count; k++) probabilities.push(out.probabilities[k * out.numClasses + o.positiveIndex]!);
+      // The same runtime-neutral step as predict / evaluate / cv (core predictImages).
+      const part = Array.from({ length: count }, (_v, k) => ({ data: sliceBatch(o.images, i + k, 1).data }));
+      for (const r of await predictImages(model, part, { batchSize: count })) probabilities.push(r.probability);
       mem.sample();
     }
 
@@ -175,11 +174,9 @@ export async function compareRuntimes(candidates: RuntimeCandidate[], options: C
   }
   const measured: Measured[] = [];
   for (const c of candidates) measured.push(await measure(c, o));
-  const refIndex = options.reference
-    ? measured.findIndex((m) => m.result.id === options.reference)
-    : measured.findIndex((m) => m.result.available);
+  const refIndex = options.reference ? measured.findIndex((m) => m.result.id === options.reference) : measured.findIndex((m) => m.result.available);
   const ref = measured[refIndex];
-  if (options.reference && (!ref || !ref.result.available)) {
+  if (options.reference && !ref?.result.available) {
     const why = ref ? `it is absent: ${ref.result.reason}` : `it is not among ${candidates.map((c) => c.id).join(', ')}`;
     throw new AffnetError('E_BACKEND_UNAVAILABLE', `--reference ${options.reference}: cannot be used, ${why}`);
   }

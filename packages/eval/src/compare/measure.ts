@@ -10,7 +10,7 @@
  */
 export const MEMORY_METHOD =
   'Peak resident set size (RSS) of the process while the runtime loaded the model and ran every measurement, minus RSS just before loading; ' +
-  "peak = kernel high-water mark (getrusage maxRSS) when it rose during that window, otherwise the largest of RSS samples taken every 10 ms and after each call. " +
+  'peak = kernel high-water mark (getrusage maxRSS) when it rose during that window, otherwise the largest of RSS samples taken every 10 ms and after each call. ' +
   'Includes native and WASM heaps, not GPU memory. Runtimes were measured one after another in one process.';
 
 export interface MemoryWatch {

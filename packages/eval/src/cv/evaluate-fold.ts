@@ -6,15 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import {
-  createRng,
-  predictImages,
-  readRadiograph,
-  upsampleBilinear,
-  type LoadedModel,
-  type Point,
-  type Radiograph,
-} from '@affnet/core';
+import { createRng, predictImages, readRadiograph, upsampleBilinear, type LoadedModel, type Point, type Radiograph } from '@affnet/core';
 import { deletionCurve, randomOrder, saliencyOrder } from '../cam-quality/deletion.js';
 import { distanceToPolygon, pointingGame, pointingTolerance, transformPolygon } from '../cam-quality/pointing-game.js';
 import { camOverlayPng } from '../overlay/cam-overlay.js';

@@ -45,7 +45,10 @@ export function createDiskFeatureCache(dir: string): DiskFeatureCache {
       let bytes: Buffer;
       try {
         bytes = readFileSync(fileOf(key));
-      } catch {
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+          throw new AffnetError('E_IO', `cannot read the feature cache (${(e as Error).message})`, { file: fileOf(key), cause: e });
+        }
         this.misses++;
         return undefined;
       }

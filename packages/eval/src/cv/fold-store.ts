@@ -61,17 +61,35 @@ export class FoldStore {
     return join(this.dir, RESULTS_FILE);
   }
 
-  /** A finished fold with this hash, or undefined (absent, unreadable, invalid or from other settings). */
+  /**
+   * A finished fold with this hash, or undefined: absent, or a file that cannot be reused — then
+   * {@link FoldStore.discarded} says why, so the run can say the fold is recomputed.
+   */
   load(key: string, hash: string): FoldRecord | undefined {
     const file = this.foldFile(key);
+    this.discarded.delete(key);
     if (!existsSync(file)) return undefined;
+    let json: unknown;
     try {
-      const parsed = foldRecordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      return parsed.success && parsed.data.configHash === hash ? parsed.data : undefined;
-    } catch {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      this.discarded.set(key, `${file} is unreadable (${(e as Error).message}); the fold is recomputed`);
       return undefined;
     }
+    const parsed = foldRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      this.discarded.set(key, `${file} is not a valid fold record (${parsed.error.issues[0]?.message ?? 'invalid'}); the fold is recomputed`);
+      return undefined;
+    }
+    if (parsed.data.configHash !== hash) {
+      this.discarded.set(key, `${file} was computed with other settings; the fold is recomputed`);
+      return undefined;
+    }
+    return parsed.data;
   }
+
+  /** Why a fold file found by {@link FoldStore.load} was not reused, by fold key. */
+  readonly discarded = new Map<string, string>();
 
   save(key: string, record: FoldRecord): void {
     writeJsonAtomic(this.foldFile(key), record);

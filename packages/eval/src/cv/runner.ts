@@ -13,7 +13,7 @@
 import { rmSync } from 'node:fs';
 import {
   createFeatureCache,
-  initialBundle,
+  startBundle,
   patientKFold,
   runtimeId,
   writeBundle,
@@ -60,6 +60,8 @@ export interface TrainingSettings {
 export type CvEvent =
   | { type: 'prepare'; done: number; total: number }
   | { type: 'fold-start' | 'fold-resumed'; key: string; index: number; total: number }
+  /** A finished fold's file could not be reused (corrupt, or other settings): it is recomputed. */
+  | { type: 'fold-discarded'; key: string; reason: string }
   | { type: 'train'; key: string; progress: TrainProgress }
   | { type: 'fold-done'; key: string; index: number; total: number; accuracy: number; seconds: number };
 
@@ -156,23 +158,42 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
 
   for (const architecture of o.architectures) {
     const N = sizeOf(o, architecture);
-    let init = await o.initialWeights?.(architecture, N);
+    const init = await o.initialWeights?.(architecture, N);
     initialisation[architecture] = init?.description ?? `random (seeded ${seed})`;
-    if (!init && frozen && o.trunk) {
-      // The trunk backend needs the starting weights as a bundle: the trainer's seeded initialisation.
-      const bundle = initialBundle({ architecture, inputSize: N, labels: [...manifest.labels], positiveLabel: manifest.positive, tool: o.tool ?? 'affnet', initialisation: initialisation[architecture]!, seed });
-      init = { bundle, description: initialisation[architecture]! };
-    }
     for (const pathway of o.pathways) {
       const spec = pathwaySpec(pathway, N, o.cropFraction, o.normalisation);
       const set = sets.get(specKey(spec))!;
-      const start = init ? { ...init.bundle, manifest: { ...init.bundle.manifest, inputSize: N, preprocessing: spec } } : undefined;
+      // A trunk on another runtime needs the starting weights as a bundle (core startBundle: the
+      // trainer's own seeded initialisation when there are none).
+      const start =
+        init || (frozen && o.trunk)
+          ? startBundle(init?.bundle, {
+              architecture,
+              preprocessing: spec,
+              labels: manifest.labels,
+              positiveLabel: manifest.positive,
+              seed,
+              tool: o.tool ?? 'affnet',
+              initialisation: initialisation[architecture]!,
+            })
+          : undefined;
       let trunk: LoadedModel | undefined;
       try {
         for (const fold of split.folds) {
           index++;
           const key = foldKey(architecture, pathway, fold.id);
-          const hash = configHash({ manifestHash, architecture, pathway, fold: fold.id, k, seed, spec, training: o.training, init: initialisation[architecture], cam: { g: o.galleryPerFold ?? 4, q: o.camQuality ? [o.camQuality.tolerancePx, o.camQuality.steps, o.camQuality.maxImages] : null } });
+          const hash = configHash({
+            manifestHash,
+            architecture,
+            pathway,
+            fold: fold.id,
+            k,
+            seed,
+            spec,
+            training: o.training,
+            init: initialisation[architecture],
+            cam: { g: o.galleryPerFold ?? 4, q: o.camQuality ? [o.camQuality.tolerancePx, o.camQuality.steps, o.camQuality.maxImages] : null },
+          });
           const done = store.load(key, hash);
           if (done) {
             runs.push(done);
@@ -180,6 +201,8 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
             o.onEvent?.({ type: 'fold-resumed', key, index, total });
             continue;
           }
+          const discarded = store.discarded.get(key);
+          if (discarded) o.onEvent?.({ type: 'fold-discarded', key, reason: discarded });
           if (o.signal?.aborted) return { computed, resumed, total };
           o.onEvent?.({ type: 'fold-start', key, index, total });
           const started = Date.now();
@@ -192,8 +215,8 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
           }
           const result = await o.trainer.train({
             architecture,
-            // The starting bundle carries this run's preprocessing, so the trained one does too.
             ...(start ? { bundle: start } : { init: { seed } }),
+            preprocessing: spec,
             ...(trunk ? { trunk } : {}),
             ...(featureCache ? { featureCache, augmentSeed: seed } : {}),
             ...(o.training.standardiseFeatures ? { standardiseFeatures: true } : {}),
@@ -220,8 +243,6 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
             ...(o.backendOptions ? { backendOptions: o.backendOptions } : {}),
           });
           if (result.stopReason === 'aborted') return { computed, resumed, total };
-          // The bundle must describe the preprocessing its training images had (crop fraction included).
-          result.bundle.manifest.preprocessing = { ...spec };
           const model = await o.backend.load(result.bundle, o.loadOptions);
           const predictedOn = runtimeId(model.runtime);
           let evaluation;
@@ -253,7 +274,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
             durationMs: Date.now() - started,
             camCases: evaluation.camCases,
             ...(evaluation.camQuality ? { camQuality: evaluation.camQuality } : {}),
-            warnings: setWarnings(set, [...fold.train, ...fold.test]),
+            warnings: [...setWarnings(set, [...fold.train, ...fold.test]), ...(discarded ? [{ kind: 'note' as const, detail: discarded }] : [])],
           };
           if (o.keepBundles === true || (Array.isArray(o.keepBundles) && o.keepBundles.includes(key))) {
             await writeBundle(store.bundleDir(key), result.bundle);

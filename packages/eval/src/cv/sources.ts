@@ -4,7 +4,7 @@
  * preprocessed with the draw's seeded generator (core `preprocess` with `augment`), since the
  * augmentation is one affine resample from the original pixels.
  */
-import { preprocess, readRadiograph, type ImageBatch, type LabelledImages, type Manifest, type PreprocessingSpec, type Radiograph } from '@affnet/core';
+import { preprocess, readRadiograph, sampleKey, type ImageBatch, type LabelledImages, type Manifest, type PreprocessingSpec, type Radiograph } from '@affnet/core';
 import type { PreparedImage } from './dataset.js';
 
 export function labelledImages(
@@ -27,6 +27,6 @@ export function labelledImages(
     // The manifest's path as written: a file name, never patient data from the image header.
     describe: (img) => img.id,
     // The preprocessed image's identity (file and preprocessing): shared trunk features and augmentation draws follow it.
-    key: (img) => `${JSON.stringify(spec)}#${img.index}:${img.id}`,
+    key: (img) => sampleKey(spec, img.index, img.id),
   };
 }

@@ -25,11 +25,9 @@ export async function evaluateBundle(model: LoadedModel, manifest: Manifest, opt
   const spec = m.preprocessing;
   for (const label of manifest.labels) {
     if (!m.labels.includes(label)) {
-      throw new AffnetError(
-        'E_MANIFEST_INVALID',
-        `class "${label}" of the manifest is not one of the bundle's classes (${m.labels.join(', ')}); map the manifest's labels to them (e.g. --labels)`,
-        { file: options.manifestName },
-      );
+      throw new AffnetError('E_MANIFEST_INVALID', `class "${label}" of the manifest is not one of the bundle's classes (${m.labels.join(', ')}); map the manifest's labels to them (e.g. --labels)`, {
+        file: options.manifestName,
+      });
     }
   }
   if (manifest.positive !== m.positiveLabel) {

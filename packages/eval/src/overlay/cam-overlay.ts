@@ -7,15 +7,7 @@
  * reports stay small.
  */
 import sharp from 'sharp';
-import {
-  affine,
-  camOnOriginal,
-  overlayHeatmap,
-  resampleAffine,
-  type Affine,
-  type MapBatch,
-  type Radiograph,
-} from '@affnet/core';
+import { affine, camOnOriginal, overlayHeatmap, resampleAffine, type Affine, type MapBatch, type Radiograph } from '@affnet/core';
 
 export interface CamOverlayOptions {
   /** Longest side of the PNG in pixels; the original is never enlarged. @defaultValue 384 */
@@ -50,11 +42,15 @@ export async function camOverlayPng(radiograph: Radiograph, cam: MapBatch, trans
   const W = Math.max(1, Math.round(radiograph.width * s));
   const H = Math.max(1, Math.round(radiograph.height * s));
   // original → thumbnail, pixel centres at integers: t = (o + ½)·s − ½
-  const toThumb: Affine = [W / radiograph.width, 0, (W / radiograph.width) / 2 - 0.5, 0, H / radiograph.height, (H / radiograph.height) / 2 - 0.5];
+  const toThumb: Affine = [W / radiograph.width, 0, W / radiograph.width / 2 - 0.5, 0, H / radiograph.height, H / radiograph.height / 2 - 0.5];
   const grey = windowToUnit(resampleAffine(radiograph, toThumb, W, H, { fill: 0 }));
   const heat = camOnOriginal(cam, affine.compose(transform, affine.invert(toThumb)), W, H, inputSize);
   // Outside the network's view (NaN) the image stays grey: no colour, full image weight.
-  const rgb = overlayHeatmap(grey, heat.map((v) => (Number.isNaN(v) ? 0 : v)), { alpha });
+  const rgb = overlayHeatmap(
+    grey,
+    heat.map((v) => (Number.isNaN(v) ? 0 : v)),
+    { alpha },
+  );
   for (let i = 0; i < heat.length; i++) {
     if (Number.isNaN(heat[i]!)) {
       const g = Math.round(grey[i]! * 255);

@@ -51,9 +51,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; border-top: 1px
 function table(t: TableBlock): string {
   const align = (i: number): string => ((t.align?.[i] ?? (i === 0 ? 'left' : 'right')) === 'right' ? 'num' : 'txt');
   const head = t.columns.map((c, i) => `<th class="${align(i)}">${escapeHtml(c)}</th>`).join('');
-  const body = t.rows
-    .map((r) => `<tr>${r.map((c, i) => `<td class="${align(i)}">${escapeHtml(c)}</td>`).join('')}</tr>`)
-    .join('\n');
+  const body = t.rows.map((r) => `<tr>${r.map((c, i) => `<td class="${align(i)}">${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   const notes = (t.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n');
   return `<div class="table-wrap"><table><caption>${escapeHtml(t.caption)}</caption><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>\n${notes}`;
 }
@@ -91,9 +89,7 @@ function block(b: Block): string {
 export function renderHtml(doc: ReportDocument): string {
   const facts = doc.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
   const toc = doc.sections.map((s) => `<li><a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a></li>`).join('');
-  const sections = doc.sections
-    .map((s) => `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(s.title)}</h2>\n${s.blocks.map(block).join('\n')}\n</section>`)
-    .join('\n');
+  const sections = doc.sections.map((s) => `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(s.title)}</h2>\n${s.blocks.map(block).join('\n')}\n</section>`).join('\n');
   const footer = doc.footer ? `<footer>${escapeHtml(doc.footer)}</footer>` : '';
   return `<!DOCTYPE html>
 <html lang="en">

@@ -115,7 +115,11 @@ function summariseGroup(runs: FoldRecord[], patientIdsKnown: boolean, o: Require
   const scores: number[] = [];
   for (const r of sorted) {
     for (const w of r.warnings) warnings.push(`${tag} fold ${r.fold + 1}: ${formatWarning(w)}`);
-    acc.append(r.predictions.map((p) => p.truth), r.predictions.map((p) => p.probability), r.fold);
+    acc.append(
+      r.predictions.map((p) => p.truth),
+      r.predictions.map((p) => p.probability),
+      r.fold,
+    );
     for (const p of r.predictions) {
       ids.push(p.id);
       patients.push(p.patientId);
@@ -124,12 +128,23 @@ function summariseGroup(runs: FoldRecord[], patientIdsKnown: boolean, o: Require
     }
   }
   const silent = { onWarning: () => undefined };
-  const roc = sorted.map((r) => ({ fold: r.fold, points: rocCurve(r.predictions.map((p) => p.truth), r.predictions.map((p) => p.probability), silent) }));
+  const roc = sorted.map((r) => ({
+    fold: r.fold,
+    points: rocCurve(
+      r.predictions.map((p) => p.truth),
+      r.predictions.map((p) => p.probability),
+      silent,
+    ),
+  }));
   const bootstrap = { samples: o.bootstrapSamples, seed: o.seed, onWarning };
   const resampling = { ...bootstrap, ...(patientIdsKnown ? { groups: patients } : {}) };
   const aucCi = bootstrapCi(targets, scores, rocAuc, resampling);
   const atHalf = (m: typeof accuracy) => (t: ArrayLike<number>, s: ArrayLike<number>, opts?: Parameters<typeof accuracy>[1]) => m(confusionMatrix(t, s, 0.5), opts);
-  const pooledCi = { accuracy: bootstrapCi(targets, scores, atHalf(accuracy), resampling), sensitivity: bootstrapCi(targets, scores, atHalf(sensitivity), resampling), specificity: bootstrapCi(targets, scores, atHalf(specificity), resampling) };
+  const pooledCi = {
+    accuracy: bootstrapCi(targets, scores, atHalf(accuracy), resampling),
+    sensitivity: bootstrapCi(targets, scores, atHalf(sensitivity), resampling),
+    specificity: bootstrapCi(targets, scores, atHalf(specificity), resampling),
+  };
   const pl = aggregateByPatient(patients, targets, scores, { onWarning });
   const quality = sorted.filter((r) => r.camQuality);
   const summary: GroupSummary = {
@@ -154,8 +169,14 @@ function summariseGroup(runs: FoldRecord[], patientIdsKnown: boolean, o: Require
       ...(quality.every((r) => r.camQuality!.pointingCentreHits !== undefined) ? { centreHits: quality.reduce((s, r) => s + r.camQuality!.pointingCentreHits!, 0) } : {}),
       ...(quality[0]!.camQuality!.mapSize ? { mapSize: quality[0]!.camQuality!.mapSize } : {}),
       tolerancePx: tol,
-      deletion: meanSd(quality.flatMap((r) => r.camQuality!.deletionAuc), silent),
-      deletionRandom: meanSd(quality.flatMap((r) => r.camQuality!.deletionAucRandom), silent),
+      deletion: meanSd(
+        quality.flatMap((r) => r.camQuality!.deletionAuc),
+        silent,
+      ),
+      deletionRandom: meanSd(
+        quality.flatMap((r) => r.camQuality!.deletionAucRandom),
+        silent,
+      ),
     };
   }
   return summary;
@@ -164,17 +185,28 @@ function summariseGroup(runs: FoldRecord[], patientIdsKnown: boolean, o: Require
 function compare(scope: string, a: GroupSummary, b: GroupSummary, label: (g: GroupSummary) => string, warnings: string[]): PairComparison {
   const common = [...a.byId.keys()].filter((id) => b.byId.has(id));
   const t = common.map((id) => a.byId.get(id)!.truth);
-  const test = delongTest(t, common.map((id) => a.byId.get(id)!.probability), common.map((id) => b.byId.get(id)!.probability), {
-    onWarning: (w) => warnings.push(`${scope}: ${label(a)} vs ${label(b)}: ${w.metric}: ${w.message}`),
-  });
+  const test = delongTest(
+    t,
+    common.map((id) => a.byId.get(id)!.probability),
+    common.map((id) => b.byId.get(id)!.probability),
+    {
+      onWarning: (w) => warnings.push(`${scope}: ${label(a)} vs ${label(b)}: ${w.metric}: ${w.message}`),
+    },
+  );
   return { scope, a: label(a), b: label(b), cases: common.length, test };
 }
 
 export function summariseExperiment(results: ExperimentResults, options: SummaryOptions = {}): ExperimentSummary {
   const o: Required<SummaryOptions> = { bootstrapSamples: 1000, seed: 20210801, ...options };
   const configured = (key: string): string[] => (Array.isArray(results.config[key]) ? (results.config[key] as string[]) : []);
-  const architectures = orderOf(results.runs.map((r) => r.architecture), configured('architectures'));
-  const pathways = orderOf(results.runs.map((r) => r.pathway), ['automated', 'intervention']);
+  const architectures = orderOf(
+    results.runs.map((r) => r.architecture),
+    configured('architectures'),
+  );
+  const pathways = orderOf(
+    results.runs.map((r) => r.pathway),
+    ['automated', 'intervention'],
+  );
   const warnings: string[] = [];
   const groups: GroupSummary[] = [];
   for (const pathway of pathways) {
@@ -186,8 +218,7 @@ export function summariseExperiment(results: ExperimentResults, options: Summary
   const comparisons: PairComparison[] = [];
   for (const pathway of pathways) {
     const gs = groups.filter((g) => g.pathway === pathway);
-    for (let i = 0; i < gs.length; i++)
-      for (let j = i + 1; j < gs.length; j++) comparisons.push(compare(`${pathway} pathway`, gs[i]!, gs[j]!, (g) => networkName(g.architecture), warnings));
+    for (let i = 0; i < gs.length; i++) for (let j = i + 1; j < gs.length; j++) comparisons.push(compare(`${pathway} pathway`, gs[i]!, gs[j]!, (g) => networkName(g.architecture), warnings));
   }
   if (pathways.length === 2) {
     for (const architecture of architectures) {

@@ -80,7 +80,9 @@ export function mergeExperiments(inputs: readonly MergeInput[], baseDir: string)
   const settings: Record<string, unknown> = {};
   for (const key of keys) {
     const values = inputs.map((i) => JSON.stringify(i.results.config[key] ?? null));
-    settings[key] = values.every((v) => v === values[0]) ? first.results.config[key] : inputs.map((i, k) => `${name(k)}: ${Array.isArray(i.results.config[key]) ? (i.results.config[key] as unknown[]).join(', ') : String(i.results.config[key] ?? '—')}`).join('; ');
+    settings[key] = values.every((v) => v === values[0])
+      ? first.results.config[key]
+      : inputs.map((i, k) => `${name(k)}: ${Array.isArray(i.results.config[key]) ? (i.results.config[key] as unknown[]).join(', ') : String(i.results.config[key] ?? '—')}`).join('; ');
   }
   return {
     ...first.results,

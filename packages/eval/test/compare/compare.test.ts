@@ -5,18 +5,20 @@ import { compareRuntimes, sliceBatch, type RuntimeCandidate } from '../../src/co
 /** 6 one-pixel "images" whose value is the positive probability the reference model returns. */
 const VALUES = [0.9, 0.8, 0.6, 0.4, 0.3, 0.1];
 const TRUTH: Array<0 | 1> = [1, 1, 0, 1, 0, 0];
-const images: ImageBatch = { data: Float32Array.from(VALUES), shape: [6, 1, 1, 1] };
+// 1×1 RGB images: every channel holds the value.
+const images: ImageBatch = { data: Float32Array.from(VALUES.flatMap((v) => [v, v, v])), shape: [6, 1, 1, 3] };
+const bundle = { manifest: { labels: ['NFF', 'AFF'], positiveLabel: 'AFF', inputSize: 1 } } as unknown as ModelBundle;
 
 /** A model whose probability is the pixel value, shifted by `shift` (clamped), like a less precise runtime. */
 function fakeModel(engine: string, shift: number, log: string[]): LoadedModel {
   return {
     runtime: { backend: 'fake', engine, precision: 'fp32' },
-    bundle: {} as ModelBundle,
+    bundle,
     async forward(batch: ImageBatch): Promise<ForwardResult> {
       log.push(`${engine}:${batch.shape[0]}`);
       const p = new Float32Array(batch.shape[0] * 2);
       for (let i = 0; i < batch.shape[0]; i++) {
-        const v = Math.min(1, Math.max(0, batch.data[i]! + shift));
+        const v = Math.min(1, Math.max(0, batch.data[3 * i]! + shift));
         p[2 * i] = 1 - v;
         p[2 * i + 1] = v;
       }
@@ -41,8 +43,8 @@ describe('sliceBatch', () => {
     [4, 4, [0.3, 0.1, 0.9, 0.8]], // wraps around to fill a batch
   ])('rows from %d, %d of them', (start, count, expected) => {
     const b = sliceBatch(images, start, count);
-    expect(b.shape).toEqual([count, 1, 1, 1]);
-    expect([...b.data].map((v) => Number(v.toFixed(2)))).toEqual(expected);
+    expect(b.shape).toEqual([count, 1, 1, 3]);
+    expect([...b.data].filter((_v, i) => i % 3 === 0).map((v) => Number(v.toFixed(2)))).toEqual(expected);
   });
 });
 
@@ -56,9 +58,13 @@ describe('compareRuntimes', () => {
         // +0.15 flips image 2 (0.4 → 0.55) only: 5 of 6 labels agree
         candidate('fake:far/fp32', 0.15, log),
         candidate('fake:gpu/fp32', 0, log, { absentReason: 'no GPU adapter' }),
-        candidate('fake:broken/fp32', 0, log, { load: async () => { throw new AffnetError('E_BACKEND_UNAVAILABLE', 'provider not installed'); } }),
+        candidate('fake:broken/fp32', 0, log, {
+          load: async () => {
+            throw new AffnetError('E_BACKEND_UNAVAILABLE', 'provider not installed');
+          },
+        }),
       ],
-      { images, truth: TRUTH, positiveIndex: 1, latencyRuns: 5, warmupRuns: 1, throughputBatch: 4, throughputRuns: 2 },
+      { images, truth: TRUTH, latencyRuns: 5, warmupRuns: 1, throughputBatch: 4, throughputRuns: 2 },
     );
     expect(out.reference).toBe('fake:ref/fp32');
     const [ref, close, far, gpu, broken] = out.runtimes;
@@ -86,22 +92,31 @@ describe('compareRuntimes', () => {
   it('uses the reference asked for, and refuses one that is absent', async () => {
     const log: string[] = [];
     const out = await compareRuntimes([candidate('a:x/fp32', 0, log), candidate('b:y/fp32', 0.15, log)], {
-      images, truth: TRUTH, positiveIndex: 1, reference: 'b:y/fp32', latencyRuns: 1, throughputRuns: 1,
+      images,
+      truth: TRUTH,
+      reference: 'b:y/fp32',
+      latencyRuns: 1,
+      throughputRuns: 1,
     });
     expect(out.reference).toBe('b:y/fp32');
     expect(out.runtimes[0]!.labelAgreement).toBeCloseTo(5 / 6, 12);
-    await expect(
-      compareRuntimes([candidate('a:x/fp32', 0, log, { absentReason: 'missing' })], { images, truth: TRUTH, positiveIndex: 1, reference: 'a:x/fp32' }),
-    ).rejects.toThrow(/--reference a:x\/fp32: cannot be used, it is absent: missing/);
+    await expect(compareRuntimes([candidate('a:x/fp32', 0, log, { absentReason: 'missing' })], { images, truth: TRUTH, reference: 'a:x/fp32' })).rejects.toThrow(
+      /--reference a:x\/fp32: cannot be used, it is absent: missing/,
+    );
     // A reference that is not a candidate at all fails before anything is measured.
     const before = log.length;
-    await expect(compareRuntimes([candidate('a:x/fp32', 0, log)], { images, truth: TRUTH, positiveIndex: 1, reference: 'a:z/fp32' })).rejects.toThrow(/--reference a:z\/fp32: not among the compared runtimes \(a:x\/fp32\)/);
+    await expect(compareRuntimes([candidate('a:x/fp32', 0, log)], { images, truth: TRUTH, reference: 'a:z/fp32' })).rejects.toThrow(
+      /--reference a:z\/fp32: not among the compared runtimes \(a:x\/fp32\)/,
+    );
     expect(log.length).toBe(before);
   });
 
   it('reports AUC as null when the images hold one class only', async () => {
     const out = await compareRuntimes([candidate('a:x/fp32', 0, [])], {
-      images, truth: [1, 1, 1, 1, 1, 1], positiveIndex: 1, latencyRuns: 1, throughputRuns: 1,
+      images,
+      truth: [1, 1, 1, 1, 1, 1],
+      latencyRuns: 1,
+      throughputRuns: 1,
     });
     expect(out.runtimes[0]!.auc).toBeNull();
   });
@@ -114,7 +129,7 @@ describe('compareRuntimes', () => {
         return { ...m, forward: async (b: ImageBatch) => (await new Promise((r) => setTimeout(r, 40 * b.shape[0])), m.forward(b)) };
       },
     };
-    const out = await compareRuntimes([candidate('a:x/fp32', 0, []), slow], { images, truth: TRUTH, positiveIndex: 1, budgetMs: 100, latencyRuns: 20, throughputBatch: 4 });
+    const out = await compareRuntimes([candidate('a:x/fp32', 0, []), slow], { images, truth: TRUTH, budgetMs: 100, latencyRuns: 20, throughputBatch: 4 });
     const r = out.runtimes[1]!;
     // cold start 40 ms + the first 2 images (80 ms) exceed the 100 ms budget: the last 4 images are not computed
     expect(r.imagesCompared).toBe(2);

@@ -83,7 +83,13 @@ describe('cross-validation with shared trunk features', () => {
 
     // A later run with another head setting: every feature comes from the folder.
     const again = countingBackend();
-    await runCrossValidation(options(manifest, join(dir, 'again'), { trunk: { backend: again }, featureCacheDir: cacheDir, training: { mode: 'frozen-trunk', epochs: 2, batchSize: 4, learningRate: 1e-2, optimizer: 'adam' } }));
+    await runCrossValidation(
+      options(manifest, join(dir, 'again'), {
+        trunk: { backend: again },
+        featureCacheDir: cacheDir,
+        training: { mode: 'frozen-trunk', epochs: 2, batchSize: 4, learningRate: 1e-2, optimizer: 'adam' },
+      }),
+    );
     expect(again.images).toBe(0);
 
     // Per-fold trunk passes (no sharing) give the same predictions.
@@ -118,7 +124,9 @@ describe('disk feature cache', () => {
     const root = join(dir, 'b');
     const cache = createDiskFeatureCache(root);
     cache.set('key', Float32Array.from([1, 2, 3]));
-    const file = readdirSync(root, { recursive: true }).map(String).find((f) => f.endsWith('.f32'))!;
+    const file = readdirSync(root, { recursive: true })
+      .map(String)
+      .find((f) => f.endsWith('.f32'))!;
     const path = join(root, file);
     const bytes = readFileSync(path);
     writeFileSync(path, bytes.subarray(0, bytes.length - 2)); // truncated

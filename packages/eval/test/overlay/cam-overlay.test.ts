@@ -12,7 +12,12 @@ async function pixel(png: Buffer, x: number, y: number): Promise<[number, number
 
 describe('camOverlayPng', () => {
   // 80×40 (landscape) ramp: the automated pathway pads it to 80×80 and the CAM covers the padded square.
-  const r = createRadiograph(80, 40, Float32Array.from({ length: 3200 }, (_v, i) => 1000 + (i % 80) * 10), { source: 'ramp', bitDepth: 12 });
+  const r = createRadiograph(
+    80,
+    40,
+    Float32Array.from({ length: 3200 }, (_v, i) => 1000 + (i % 80) * 10),
+    { source: 'ramp', bitDepth: 12 },
+  );
   const pre = preprocess(r, { pathway: 'automated', inputSize: 32, normalisation: 'zscore' });
 
   it('puts a hot top-left CAM cell on the top-left of the original, and keeps its size below the limit', async () => {
@@ -34,7 +39,12 @@ describe('camOverlayPng', () => {
   });
 
   it('leaves what the network never saw grey (intervention crop)', async () => {
-    const big = createRadiograph(200, 200, new Float32Array(40000).fill(500).map((v, i) => v + (i % 7)), { source: 'flat', bitDepth: 12 });
+    const big = createRadiograph(
+      200,
+      200,
+      new Float32Array(40000).fill(500).map((v, i) => v + (i % 7)),
+      { source: 'flat', bitDepth: 12 },
+    );
     const crop = preprocess(big, { pathway: 'intervention', inputSize: 32, normalisation: 'zscore', cropFraction: 0.2 }, { clicks: { fracture: { x: 100, y: 100 }, axis: { x: 100, y: 40 } } });
     const png = await camOverlayPng(big, { data: Float32Array.from([1, 1, 1, 1]), shape: [1, 2, 2] }, crop.transform, 32);
     const [cr, cg, cb] = await pixel(png, 5, 5); // far outside the 40-px crop around (100, 100)

@@ -9,20 +9,79 @@ const roc = (pts: Array<[number, number]>): RocPoint[] => pts.map(([fpr, tpr], i
 describe('meanRocCurve (vertical averaging)', () => {
   it.each([
     // two step curves; at FPR 0.5 the first has reached TPR 1, the second 0.5
-    [[roc([[0, 0], [0, 1], [1, 1]]), roc([[0, 0], [0.5, 0.5], [1, 1]])], 3, [{ fpr: 0, tpr: 0.5 }, { fpr: 0.5, tpr: 0.75 }, { fpr: 1, tpr: 1 }]],
-    [[roc([[0, 0], [0.25, 0.5], [0.75, 1], [1, 1]])], 5, [{ fpr: 0, tpr: 0 }, { fpr: 0.25, tpr: 0.5 }, { fpr: 0.5, tpr: 0.5 }, { fpr: 0.75, tpr: 1 }, { fpr: 1, tpr: 1 }]],
+    [
+      [
+        roc([
+          [0, 0],
+          [0, 1],
+          [1, 1],
+        ]),
+        roc([
+          [0, 0],
+          [0.5, 0.5],
+          [1, 1],
+        ]),
+      ],
+      3,
+      [
+        { fpr: 0, tpr: 0.5 },
+        { fpr: 0.5, tpr: 0.75 },
+        { fpr: 1, tpr: 1 },
+      ],
+    ],
+    [
+      [
+        roc([
+          [0, 0],
+          [0.25, 0.5],
+          [0.75, 1],
+          [1, 1],
+        ]),
+      ],
+      5,
+      [
+        { fpr: 0, tpr: 0 },
+        { fpr: 0.25, tpr: 0.5 },
+        { fpr: 0.5, tpr: 0.5 },
+        { fpr: 0.75, tpr: 1 },
+        { fpr: 1, tpr: 1 },
+      ],
+    ],
   ])('%#', (curves, grid, expected) => {
     expect(meanRocCurve(curves, grid)).toEqual(expected);
   });
 
   it('ignores folds without a curve (one class)', () => {
-    expect(meanRocCurve([[], roc([[0, 0], [0, 1], [1, 1]])], 2)).toEqual([{ fpr: 0, tpr: 1 }, { fpr: 1, tpr: 1 }]);
+    expect(
+      meanRocCurve(
+        [
+          [],
+          roc([
+            [0, 0],
+            [0, 1],
+            [1, 1],
+          ]),
+        ],
+        2,
+      ),
+    ).toEqual([
+      { fpr: 0, tpr: 1 },
+      { fpr: 1, tpr: 1 },
+    ]);
     expect(meanRocCurve([[]])).toEqual([]);
   });
 });
 
 describe('gallery case choice', () => {
-  const c = (id: string, label: string, probability: number, correct: boolean) => ({ id, label, predicted: correct ? label : label === 'AFF' ? 'NFF' : 'AFF', probability, correct, overlay: `${id}.png`, fold: 0 });
+  const c = (id: string, label: string, probability: number, correct: boolean) => ({
+    id,
+    label,
+    predicted: correct ? label : label === 'AFF' ? 'NFF' : 'AFF',
+    probability,
+    correct,
+    overlay: `${id}.png`,
+    fold: 0,
+  });
   it('takes right cases of both classes, most confident first, then the most confident errors', () => {
     const cases = [c('a', 'AFF', 0.9, true), c('b', 'AFF', 0.99, true), c('n', 'NFF', 0.2, true), c('w1', 'AFF', 0.45, false), c('w2', 'NFF', 0.95, false)];
     expect(pickCases(cases, 4).map((x) => x.id)).toEqual(['b', 'n', 'w2', 'w1']);
@@ -33,11 +92,42 @@ describe('gallery case choice', () => {
   });
   it.each([
     // rows: truth, correct, confidence → picked indices
-    [[[1, true, 0.4], [0, true, 0.3], [1, false, 0.2], [0, false, 0.45], [1, true, 0.1]], 4, [0, 1, 3, 2]],
-    [[[1, true, 0.4], [1, true, 0.3], [0, true, 0.1]], 4, [0, 2, 1]],
-    [[[0, false, 0.4], [0, false, 0.3], [0, false, 0.1]], 2, [0, 1]],
+    [
+      [
+        [1, true, 0.4],
+        [0, true, 0.3],
+        [1, false, 0.2],
+        [0, false, 0.45],
+        [1, true, 0.1],
+      ],
+      4,
+      [0, 1, 3, 2],
+    ],
+    [
+      [
+        [1, true, 0.4],
+        [1, true, 0.3],
+        [0, true, 0.1],
+      ],
+      4,
+      [0, 2, 1],
+    ],
+    [
+      [
+        [0, false, 0.4],
+        [0, false, 0.3],
+        [0, false, 0.1],
+      ],
+      2,
+      [0, 1],
+    ],
   ])('galleryPicks %#', (rows, count, expected) => {
-    expect(galleryPicks(rows.map(([truth, correct, confidence]) => ({ truth: truth as 0 | 1, correct: correct as boolean, confidence: confidence as number })), count as number)).toEqual(expected);
+    expect(
+      galleryPicks(
+        rows.map(([truth, correct, confidence]) => ({ truth: truth as 0 | 1, correct: correct as boolean, confidence: confidence as number })),
+        count as number,
+      ),
+    ).toEqual(expected);
   });
 });
 

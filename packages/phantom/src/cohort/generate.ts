@@ -50,9 +50,7 @@ export async function generateCohort(options: CohortOptions): Promise<CohortSumm
   }
   const start = performance.now();
   const jobs = planCohort(o);
-  const results = await runJobs(jobs, { out, png: o.png, dicom: o.dicom, pngCompression: o.pngCompression }, o.workers, (done) =>
-    o.onProgress?.(done, jobs.length),
-  );
+  const results = await runJobs(jobs, { out, png: o.png, dicom: o.dicom, pngCompression: o.pngCompression }, o.workers, (done) => o.onProgress?.(done, jobs.length));
   const records = results.flatMap((r) => ('record' in r ? [r.record] : []));
   const failures = results.flatMap((r) => ('failure' in r ? [r.failure] : []));
   const manifest = join(out, 'manifest.csv');

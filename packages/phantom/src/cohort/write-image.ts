@@ -103,10 +103,7 @@ export async function writeImage(job: ImageJob, s: WriteSettings): Promise<Image
   if (s.dicom) {
     const max = 2 ** r.bitsStored - 1;
     const pixels = job.view.photometric === 'MONOCHROME1' ? inverted(r.stored, max) : r.stored;
-    const bytes = writeDicom(
-      { width: r.width, height: r.height, pixels, bitsStored: r.bitsStored, bitsAllocated: 16, signed: false, photometric: job.view.photometric },
-      dicomMetadata(job, r.truth),
-    );
+    const bytes = writeDicom({ width: r.width, height: r.height, pixels, bitsStored: r.bitsStored, bitsAllocated: 16, signed: false, photometric: job.view.photometric }, dicomMetadata(job, r.truth));
     await write(join(s.out, rel.dicom), bytes);
     record.dicom = rel.dicom;
   }

@@ -35,8 +35,7 @@ function convolve(src: Float32Array, out: Float32Array, o: number, n: number, k:
     }
   } else {
     for (let x = 0, c = 4; x < n; x++, c++) {
-      out[o + x] =
-        k0 * src[c]! + k1 * (src[c - 1]! + src[c + 1]!) + k2 * (src[c - 2]! + src[c + 2]!) + k3 * (src[c - 3]! + src[c + 3]!) + k4 * (src[c - 4]! + src[c + 4]!);
+      out[o + x] = k0 * src[c]! + k1 * (src[c - 1]! + src[c + 1]!) + k2 * (src[c - 2]! + src[c + 2]!) + k3 * (src[c - 3]! + src[c + 3]!) + k4 * (src[c - 4]! + src[c + 4]!);
     }
   }
 }
@@ -94,7 +93,12 @@ export function gaussianBlur(p: Plane, sigma: number): void {
   }
   const out = new Float32Array(w);
   for (let y = 0; y < h; y++) {
-    convolveColumn(out, w, k, columnRows(y, h, (j) => rows[j]!));
+    convolveColumn(
+      out,
+      w,
+      k,
+      columnRows(y, h, (j) => rows[j]!),
+    );
     data.set(out, y * w);
   }
 }

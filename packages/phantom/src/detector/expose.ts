@@ -142,7 +142,7 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
   const ln0f = Math.fround(ln0);
   // tone curve max·(0.02 + 0.96·t^γ), interpolated in a table small enough to stay in cache
   const tone = new Float64Array(TONE_STEPS + 2);
-  for (let k = 0; k <= TONE_STEPS + 1; k++) tone[k] = max * (0.02 + 0.96 * Math.pow(Math.min(1, k / TONE_STEPS), acq.gamma));
+  for (let k = 0; k <= TONE_STEPS + 1; k++) tone[k] = max * (0.02 + 0.96 * Math.min(1, k / TONE_STEPS) ** acq.gamma);
   const scale = TONE_STEPS / (hi > lo ? hi - lo : 1);
   const taps = gaussianTaps(Math.max(acq.blur, 0.3));
   const r = taps.length - 1;
@@ -161,7 +161,12 @@ export function expose(attenuation: Plane, acq: Acquisition, rng: Rng, soft?: Sm
     const yo = y - r;
     if (yo < 0) continue;
     // the blur's column pass for output row yo (rows clamped at the edges), log, enhancement, tone
-    convolveColumn(col, w, taps, columnRows(yo, h, (j) => ring[j % ringSize]!));
+    convolveColumn(
+      col,
+      w,
+      taps,
+      columnRows(yo, h, (j) => ring[j % ringSize]!),
+    );
     const lowRow = lowUp.at(yo);
     const o = yo * w;
     for (let x = 0; x < w; x++) {

@@ -23,12 +23,7 @@ export interface MarkerSpec {
 /** Image px → glyph cell coordinates (0..5 across, 0..7 down), for a marker. */
 function glyphFrame(m: MarkerSpec): Affine {
   const cell = m.height / 7;
-  const toImage = affine.compose(
-    affine.translate(m.x, m.y),
-    affine.rotate(m.angle),
-    affine.scale(cell, cell),
-    affine.translate(-2.5, -3.5),
-  );
+  const toImage = affine.compose(affine.translate(m.x, m.y), affine.rotate(m.angle), affine.scale(cell, cell), affine.translate(-2.5, -3.5));
   return affine.invert(toImage);
 }
 

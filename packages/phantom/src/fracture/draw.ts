@@ -93,9 +93,7 @@ export function drawFracture(rng: Rng, label: FractureLabel, d: number, femurLen
       height: hasBeak ? rng.uniform(r.beakHeight[0], r.beakHeight[1]) : 0,
       halfLength: rng.uniform(12, 25),
     },
-    medialSpike: chance(rng, r.spikeShare)
-      ? { angle: rng.uniform(40, 65), towardsProximal: chance(rng, 0.5) }
-      : { angle: 0, towardsProximal: false },
+    medialSpike: chance(rng, r.spikeShare) ? { angle: rng.uniform(40, 65), towardsProximal: chance(rng, 0.5) } : { angle: 0, towardsProximal: false },
     pieces,
     displacement: {
       along: rng.uniform(-22, 3) * energy,

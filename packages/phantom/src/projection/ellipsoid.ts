@@ -7,7 +7,7 @@
 import { affine, type Affine, type Point } from '@affnet/core';
 import type { BonePart } from '../anatomy/bones.js';
 import { dot, type Vec3 } from '../anatomy/vec3.js';
-import { clipDepth, CutEvaluator, KEEP_NONE } from './cut.js';
+import { clipDepth, type CutEvaluator, KEEP_NONE } from './cut.js';
 import { overlap, type Plane, type RowSpans } from './raster.js';
 
 interface Form {

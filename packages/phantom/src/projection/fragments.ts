@@ -69,9 +69,9 @@ function cutSpec(a: FemurAnatomy, f: FracturePattern, psi: number, keep: KeepSid
   };
 }
 
-function pieceSetup(a: FemurAnatomy, piece: ComminutionPiece, parent: Omit<FragmentSetup, 'pieces'>): PieceSetup {
+function pieceSetup(_a: FemurAnatomy, piece: ComminutionPiece, parent: Omit<FragmentSetup, 'pieces'>): PieceSetup {
   const { cut, centre, radius: R, psi } = parent;
-  const rel = Math.cos((piece.azimuth * RAD) - psi);
+  const rel = Math.cos(piece.azimuth * RAD - psi);
   const side = rel >= 0 ? 1 : -1;
   const across = piece.depth * 2 * R * Math.max(0.35, Math.abs(rel));
   const dir = piece.onDistal ? 1 : -1;
@@ -79,19 +79,11 @@ function pieceSetup(a: FemurAnatomy, piece: ComminutionPiece, parent: Omit<Fragm
   const lineAt = (hp: number) => cut.surfaceS(centre.h + hp, centre.w);
   const hIn = side * (R - across);
   const hOut = side * (R + 2);
-  const wedge = triangle(
-    { x: centre.h + hIn, y: lineAt(hIn) + back },
-    { x: centre.h + hOut, y: lineAt(hOut) + back },
-    { x: centre.h + hOut, y: lineAt(hOut) + dir * piece.length },
-  );
+  const wedge = triangle({ x: centre.h + hIn, y: lineAt(hIn) + back }, { x: centre.h + hOut, y: lineAt(hOut) + back }, { x: centre.h + hOut, y: lineAt(hOut) + dir * piece.length });
   const [p, q, r] = wedge.vertices;
   const cx = (p.x + q.x + r.x) / 3;
   const cy = (p.y + q.y + r.y) / 3;
-  const move = affine.compose(
-    affine.translate(cx + side * piece.shift, cy),
-    affine.rotate(piece.turn * RAD),
-    affine.translate(-cx, -cy),
-  );
+  const move = affine.compose(affine.translate(cx + side * piece.shift, cy), affine.rotate(piece.turn * RAD), affine.translate(-cx, -cy));
   return { piece, wedge, toImage: affine.compose(parent.toImage, move) };
 }
 
@@ -102,8 +94,7 @@ function pieceSetup(a: FemurAnatomy, piece: ComminutionPiece, parent: Omit<Fragm
 export function fragmentSetups(a: FemurAnatomy, f: FracturePattern, psi: number, base: Affine): [FragmentSetup, FragmentSetup] {
   const d = f.displacement;
   const psiD = psi + d.torsion * RAD;
-  const beakFor = (cut: CutSpec) =>
-    f.beak.height > 0 ? { centre: f.site - cut.kh * outerRadius(a, f.site), height: f.beak.height, halfLength: f.beak.halfLength } : null;
+  const beakFor = (cut: CutSpec) => (f.beak.height > 0 ? { centre: f.site - cut.kh * outerRadius(a, f.site), height: f.beak.height, halfLength: f.beak.halfLength } : null);
   const make = (side: KeepSide, p: number, toImage: Affine): Omit<FragmentSetup, 'pieces'> => {
     const spec = cutSpec(a, f, p, side);
     return {
@@ -121,11 +112,7 @@ export function fragmentSetups(a: FemurAnatomy, f: FracturePattern, psi: number,
   const cD = centreAt(a, f.site, psiD);
   const th = d.lateral * Math.cos(psi) + d.anterior * Math.sin(psi);
   const beta = (d.varus * Math.cos(psi) + d.flexion * Math.sin(psi)) * RAD;
-  const distalToProx = affine.compose(
-    affine.translate(cP.h + th, cP.s + d.along),
-    affine.rotate(beta),
-    affine.translate(-cD.h, -cD.s),
-  );
+  const distalToProx = affine.compose(affine.translate(cP.h + th, cP.s + d.along), affine.rotate(beta), affine.translate(-cD.h, -cD.s));
   const dist = make('distal', psiD, affine.compose(base, distalToProx));
   const withPieces = (fr: Omit<FragmentSetup, 'pieces'>): FragmentSetup => ({
     ...fr,

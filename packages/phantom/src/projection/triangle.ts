@@ -26,7 +26,5 @@ export function triangle(p: Point, q: Point, r: Point): Triangle {
 
 export function insideTriangle(t: Triangle, h: number, s: number): boolean {
   const e = t.edges;
-  return (
-    e[0]! * h + e[1]! * s + e[2]! >= 0 && e[3]! * h + e[4]! * s + e[5]! >= 0 && e[6]! * h + e[7]! * s + e[8]! >= 0
-  );
+  return e[0]! * h + e[1]! * s + e[2]! >= 0 && e[3]! * h + e[4]! * s + e[5]! >= 0 && e[6]! * h + e[7]! * s + e[8]! >= 0;
 }

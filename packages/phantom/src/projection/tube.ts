@@ -8,7 +8,7 @@
 import { affine, type Affine, type Point } from '@affnet/core';
 import { MU } from '../anatomy/materials.js';
 import { bow, cortexThickness, outerRadius, SHAFT_TOP, shaftBottom, type FemurAnatomy } from '../anatomy/femur.js';
-import { clipDepth, CutEvaluator, KEEP_ALL, KEEP_NONE } from './cut.js';
+import { clipDepth, type CutEvaluator, KEEP_ALL, KEEP_NONE } from './cut.js';
 import { overlap, scanConvex, type Plane, type RowSpans } from './raster.js';
 import { insideTriangle, type Triangle } from './triangle.js';
 
@@ -67,7 +67,7 @@ export function tubeProfile(a: FemurAnatomy, psi: number, beak: BeakSpec | null)
       const t = 1 - Math.abs(s - beak.centre) / beak.halfLength;
       if (t > 0) {
         // Triangular, slightly concave flanks: the pointed "beak" of the ASBMR description.
-        const h = beak.height * beakScale * Math.pow(t, 1.4);
+        const h = beak.height * beakScale * t ** 1.4;
         p.beakOut[i] = h;
         p.beakIn[i] = 0.6 * h;
       }

@@ -25,12 +25,7 @@ export function placement(p: PhantomPatient, v: ViewSpec): Affine {
   const [lat, ant] = bow(p.femur, p.fracture.site);
   const hF = lat * Math.cos(psi) + ant * Math.sin(psi);
   const k = v.magnification / v.pixelSpacing;
-  return affine.compose(
-    affine.translate(v.centre.x, v.centre.y),
-    affine.rotate((v.rotation * Math.PI) / 180),
-    affine.scale(k * v.flip, k),
-    affine.translate(-hF, -p.fracture.site),
-  );
+  return affine.compose(affine.translate(v.centre.x, v.centre.y), affine.rotate((v.rotation * Math.PI) / 180), affine.scale(k * v.flip, k), affine.translate(-hF, -p.fracture.site));
 }
 
 /** Renders `v` of patient `p`; `rng` supplies the quantum noise. */

@@ -54,8 +54,18 @@ async function fullTile(e: Example, height: number): Promise<{ buffer: Buffer; w
   const poly = truth.fracture.region.polygon.map((p) => `${(p.x * k).toFixed(1)},${(p.y * k).toFixed(1)}`).join(' ');
   const dot = (p: { x: number; y: number }, colour: string) => `<circle cx="${p.x * k}" cy="${p.y * k}" r="3" fill="${colour}"/>`;
   const overlay = svg(width, height, `<polygon points="${poly}" fill="none" stroke="#ff3030" stroke-width="1.5"/>${dot(truth.clicks.fracture, '#ffd000')}${dot(truth.clicks.axis, '#00d0ff')}`);
-  const base = await sharp(grey, { raw: { width: w, height: h, channels: 1 } }).resize(width, height, { kernel: 'lanczos3' }).toColourspace('srgb').png().toBuffer();
-  return { buffer: await sharp(base).composite([{ input: overlay }]).png().toBuffer(), width };
+  const base = await sharp(grey, { raw: { width: w, height: h, channels: 1 } })
+    .resize(width, height, { kernel: 'lanczos3' })
+    .toColourspace('srgb')
+    .png()
+    .toBuffer();
+  return {
+    buffer: await sharp(base)
+      .composite([{ input: overlay }])
+      .png()
+      .toBuffer(),
+    width,
+  };
 }
 
 async function pathwayTile(e: Example, spec: PreprocessingSpec, tile: number): Promise<Buffer> {
@@ -67,7 +77,11 @@ async function pathwayTile(e: Example, spec: PreprocessingSpec, tile: number): P
   });
   const p = preprocess(r, spec, spec.pathway === 'intervention' ? { clicks: truth.clicks } : {});
   const n = spec.inputSize;
-  return sharp(channelToGrey(p.data, n), { raw: { width: n, height: n, channels: 1 } }).resize(tile, tile).toColourspace('srgb').png().toBuffer();
+  return sharp(channelToGrey(p.data, n), { raw: { width: n, height: n, channels: 1 } })
+    .resize(tile, tile)
+    .toColourspace('srgb')
+    .png()
+    .toBuffer();
 }
 
 /** Renders the sheet as a PNG (palette-quantised to keep it small enough to commit). */

@@ -77,7 +77,7 @@ function linePoints(fr: FragmentSetup, count = 13): Point[] {
   return out;
 }
 
-function regionPoints(a: FemurAnatomy, fr: FragmentSetup, beak: number, beakHalf: number): Point[] {
+function regionPoints(_a: FemurAnatomy, fr: FragmentSetup, beak: number, beakHalf: number): Point[] {
   const { centre: c, radius: R, cut } = fr;
   const pts: Point[] = [];
   for (let i = 0; i <= 8; i++) {
@@ -175,4 +175,3 @@ export function groundTruth(p: PhantomPatient, v: ViewSpec, fragments: readonly 
     parameters: { difficulty: p.difficulty, femur: p.femur, fracture: f, view: { ...viewRest, acquisition: { ...acqRest, marker } } },
   };
 }
-

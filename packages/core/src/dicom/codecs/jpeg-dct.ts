@@ -11,8 +11,70 @@ import { idctIslow } from './jpeg-idct.js';
 
 /** Zig-zag to natural order (T.81 Figure A.6), padded with 63s like libjpeg's jpeg_natural_order. */
 const NATURAL = [
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49,
-  56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+  0,
+  1,
+  8,
+  16,
+  9,
+  2,
+  3,
+  10,
+  17,
+  24,
+  32,
+  25,
+  18,
+  11,
+  4,
+  5,
+  12,
+  19,
+  26,
+  33,
+  40,
+  48,
+  41,
+  34,
+  27,
+  20,
+  13,
+  6,
+  7,
+  14,
+  21,
+  28,
+  35,
+  42,
+  49,
+  56,
+  57,
+  50,
+  43,
+  36,
+  29,
+  22,
+  15,
+  23,
+  30,
+  37,
+  44,
+  51,
+  58,
+  59,
+  52,
+  45,
+  38,
+  31,
+  39,
+  46,
+  53,
+  60,
+  61,
+  54,
+  47,
+  55,
+  62,
+  63,
   ...new Array<number>(16).fill(63),
 ];
 
@@ -99,8 +161,7 @@ function extend(v: number, s: number): number {
 
 /** Decodes a single-component sequential Huffman JPEG of precision 8 or 12. */
 export function decodeJpegDct(data: Uint8Array, file: string, expected?: { width: number; height: number }): DecodedFrame {
-  const fail = (m: string, code: 'E_DICOM_PIXEL_DATA' | 'E_IMAGE_UNSUPPORTED' = 'E_DICOM_PIXEL_DATA') =>
-    new AffnetError(code, `JPEG: ${m}`, { file });
+  const fail = (m: string, code: 'E_DICOM_PIXEL_DATA' | 'E_IMAGE_UNSUPPORTED' = 'E_DICOM_PIXEL_DATA') => new AffnetError(code, `JPEG: ${m}`, { file });
   if (data[0] !== 0xff || data[1] !== 0xd8) throw fail('no start-of-image marker (FFD8)');
   const quant: Array<Float64Array | undefined> = [];
   const dc: Array<Huffman | undefined> = [];

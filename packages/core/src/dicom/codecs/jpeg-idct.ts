@@ -29,16 +29,7 @@ function descale(x: number, half: number, inv: number): number {
  * `precision` is 8 or 12 (PASS1_BITS 2 or 1 in jidctint.c). Output is range-limited like libjpeg's
  * `sample_range_limit` table: wrapped to ±2·2^precision, then clamped to 0..2^precision−1.
  */
-export function idctIslow(
-  block: Float64Array,
-  ws: Float64Array,
-  precision: 8 | 12,
-  out: Uint16Array,
-  offset: number,
-  stride: number,
-  maxWidth: number,
-  maxHeight: number,
-): void {
+export function idctIslow(block: Float64Array, ws: Float64Array, precision: 8 | 12, out: Uint16Array, offset: number, stride: number, maxWidth: number, maxHeight: number): void {
   const pass1 = precision === 8 ? 2 : 1;
   const s1 = CONST_BITS - pass1;
   const h1 = 2 ** (s1 - 1);

@@ -12,7 +12,7 @@ export function decodeJpegLossless(data: Uint8Array, file: string): DecodedFrame
     const height = decoder.yDim;
     const components = decoder.numComp;
     if (!width || !height || samples.length < width * height * components) throw new Error('decoder returned no image');
-    return { width, height, components, bitsPerSample: decoder.precision ?? (samples.BYTES_PER_ELEMENT * 8), samples };
+    return { width, height, components, bitsPerSample: decoder.precision ?? samples.BYTES_PER_ELEMENT * 8, samples };
   } catch (e) {
     throw new AffnetError('E_DICOM_PIXEL_DATA', `JPEG Lossless: cannot decode the pixel data (${e instanceof Error ? e.message : String(e)})`, {
       file,

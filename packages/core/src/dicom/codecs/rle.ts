@@ -28,11 +28,7 @@ function decodeSegment(src: Uint8Array, start: number, end: number, out: Uint8Ar
 }
 
 /** Decodes one RLE frame into interleaved samples of `bitsAllocated` (8, 16 or 32). */
-export function decodeRle(
-  data: Uint8Array,
-  shape: { width: number; height: number; samplesPerPixel: number; bitsAllocated: number },
-  file: string,
-): DecodedFrame {
+export function decodeRle(data: Uint8Array, shape: { width: number; height: number; samplesPerPixel: number; bitsAllocated: number }, file: string): DecodedFrame {
   const fail = (m: string) => new AffnetError('E_DICOM_PIXEL_DATA', `RLE: ${m}`, { file });
   if (data.length < 64) throw fail(`frame is ${data.length} bytes, shorter than the 64-byte RLE header`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);

@@ -74,12 +74,7 @@ export async function decodeWithWasm(name: WasmCodecName, data: Uint8Array, file
     if (raw.byteLength < count * bytesPerSample) throw new Error(`codec returned ${raw.byteLength} bytes for ${count} samples`);
     // Copy out of the WebAssembly heap: the view dies with the decoder.
     const bytes = raw.slice(0, count * bytesPerSample);
-    const samples =
-      bytesPerSample === 1
-        ? bytes
-        : info.isSigned
-          ? new Int16Array(bytes.buffer, 0, count)
-          : new Uint16Array(bytes.buffer, 0, count);
+    const samples = bytesPerSample === 1 ? bytes : info.isSigned ? new Int16Array(bytes.buffer, 0, count) : new Uint16Array(bytes.buffer, 0, count);
     return {
       width: info.width,
       height: info.height,

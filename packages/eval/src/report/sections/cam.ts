@@ -79,7 +79,12 @@ export function camSection(s: ExperimentSummary, baseDir: string, perGroup = 4):
         ];
       }),
       notes: [
-        `Pointing game (Zhang et al., ECCV 2016): a hit when the CAM's peak — the centre of its largest feature cell, in network-input pixels — lies inside the ground-truth fracture region (mapped into the input by the pathway) or within the tolerance: 15 px at a 224-px input, scaled with the input side (${q.map((g) => `${networkName(g.architecture)} ${fmt(g.camQuality!.tolerancePx, 1)} px`).filter((v, i, a) => a.indexOf(v) === i).join(', ')}). A map of few cells (small inputs) cannot point finer than a cell; a constant map (1×1) counts as a miss. Centre baseline: the centre of the network input as the "peak" (Zhang et al.'s baseline; the intervention pathway centres the clicked fracture, so it hits there by construction).`,
+        `Pointing game (Zhang et al., ECCV 2016): a hit when the CAM's peak — the centre of its largest feature cell, in network-input pixels — lies inside the ground-truth fracture region (mapped into the input by the pathway) or within the tolerance: 15 px at a 224-px input, scaled with the input side (${q
+          .map((g) => `${networkName(g.architecture)} ${fmt(g.camQuality!.tolerancePx, 1)} px`)
+          .filter((v, i, a) => a.indexOf(v) === i)
+          .join(
+            ', ',
+          )}). A map of few cells (small inputs) cannot point finer than a cell; a constant map (1×1) counts as a miss. Centre baseline: the centre of the network input as the "peak" (Zhang et al.'s baseline; the intervention pathway centres the clicked fracture, so it hits there by construction).`,
         'Deletion (Petsiuk et al., RISE, BMVC 2018): pixels are removed (set to the image mean) in order of decreasing CAM value; the area under the probability-of-the-predicted-class curve is lower for a better map. The random-order column is the same on a random order, the baseline to beat.',
       ],
     });

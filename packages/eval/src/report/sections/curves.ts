@@ -40,10 +40,7 @@ export async function curvesSection(s: ExperimentSummary): Promise<Section> {
   blocks.push({
     kind: 'figure',
     name: 'roc-curves',
-    caption:
-      s.folds > 1
-        ? 'ROC curves of each held-out fold (thin) and their vertical average (thick black); dotted: chance.'
-        : 'ROC curve; dotted: chance.',
+    caption: s.folds > 1 ? 'ROC curves of each held-out fold (thin) and their vertical average (thick black); dotted: chance.' : 'ROC curve; dotted: chance.',
     svg: await vegaLiteToSvg(rocSpec(roc, archNames, s.pathways, s.folds > 1 ? folds : ['fold 1'])),
   });
 

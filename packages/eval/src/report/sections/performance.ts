@@ -17,12 +17,7 @@ function perFoldTable(s: ExperimentSummary, pathway: string, number: number): Ta
     kind: 'table',
     caption: `Table ${number}. Accuracy per fold, ${pathway} pathway (${s.folds}-fold cross-validation)`,
     columns: ['Network', ...folds.map((f) => `Fold ${f + 1}`), 'Mean', 'SD'],
-    rows: groups.map((g) => [
-      name(g),
-      ...folds.map((f) => fmt(g.cv.folds.find((x) => x.fold === f)?.metrics.accuracy)),
-      fmt(g.cv.mean.accuracy.mean),
-      fmt(g.cv.mean.accuracy.sd),
-    ]),
+    rows: groups.map((g) => [name(g), ...folds.map((f) => fmt(g.cv.folds.find((x) => x.fold === f)?.metrics.accuracy)), fmt(g.cv.mean.accuracy.mean), fmt(g.cv.mean.accuracy.sd)]),
   };
 }
 
@@ -30,15 +25,12 @@ function table3(s: ExperimentSummary, number: number): TableBlock {
   const cv = s.folds > 1;
   return {
     kind: 'table',
-    caption: cv
-      ? `Table ${number}. Accuracy, sensitivity, specificity, precision and F1, mean (SD) across folds`
-      : `Table ${number}. Accuracy, sensitivity, specificity, precision and F1`,
+    caption: cv ? `Table ${number}. Accuracy, sensitivity, specificity, precision and F1, mean (SD) across folds` : `Table ${number}. Accuracy, sensitivity, specificity, precision and F1`,
     columns: ['Network', 'Pathway', 'Accuracy', 'Sensitivity', 'Specificity', 'Precision', 'F1'],
     align: ['left', 'left'],
     rows: s.groups.map((g) => {
       const m = g.cv.mean;
-      const cell = (k: 'accuracy' | 'sensitivity' | 'specificity' | 'precision' | 'f1'): string =>
-        cv ? meanSd(m[k].mean, m[k].sd) : fmt(g.cv.pooled[k]);
+      const cell = (k: 'accuracy' | 'sensitivity' | 'specificity' | 'precision' | 'f1'): string => (cv ? meanSd(m[k].mean, m[k].sd) : fmt(g.cv.pooled[k]));
       return [name(g), g.pathway, cell('accuracy'), cell('sensitivity'), cell('specificity'), cell('precision'), cell('f1')];
     }),
     notes: ['Positive class as declared by the manifest; an image is called positive when its probability is ≥ 0.5. SD is the sample SD across folds (n − 1).'],
@@ -78,7 +70,9 @@ function pooledCiTable(s: ExperimentSummary, number: number): TableBlock {
     columns: ['Network', 'Pathway', 'Accuracy', 'Sensitivity', 'Specificity', 'AUC'],
     align: ['left', 'left'],
     rows: s.groups.map((g) => [name(g), g.pathway, ci(g.pooledCi.accuracy), ci(g.pooledCi.sensitivity), ci(g.pooledCi.specificity), withCi(g.aucCi.estimate, g.aucCi.lower, g.aucCi.upper)]),
-    notes: [`All ${s.folds > 1 ? 'out-of-fold ' : ''}predictions pooled; threshold 0.5. CI: percentile bootstrap, ${first?.samples ?? 0} resamples, ${first?.unit === 'patient' ? 'resampling patients' : 'resampling images (patient ids unknown)'}.`],
+    notes: [
+      `All ${s.folds > 1 ? 'out-of-fold ' : ''}predictions pooled; threshold 0.5. CI: percentile bootstrap, ${first?.samples ?? 0} resamples, ${first?.unit === 'patient' ? 'resampling patients' : 'resampling images (patient ids unknown)'}.`,
+    ],
   };
 }
 

@@ -49,7 +49,9 @@ export async function runtimesSection(c: ComparisonResults): Promise<Section> {
         ...available.filter((r) => typeof r.details?.int8 === 'string').map((r) => `${r.id} quantisation: ${r.details!.int8}.`),
         ...available.filter((r) => typeof r.details?.int8Warning === 'string').map((r) => `Warning, ${r.id}: ${r.details!.int8Warning}.`),
         `Memory: ${c.memoryMethod}`,
-        `Machine: ${Object.entries(c.machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+        `Machine: ${Object.entries(c.machine)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}.`,
       ],
     });
     blocks.push({
