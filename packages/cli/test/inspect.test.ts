@@ -2,9 +2,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readRadiograph, writeDicom } from '@affnet/core';
 import { runCli } from '../src/program.js';
+import { captureOutput, io } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'affnet-inspect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,35 +21,26 @@ writeFileSync(
   ),
 );
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  process.env.AFFNET_NO_PROGRESS = '1';
-});
-afterEach(() => vi.restoreAllMocks());
+captureOutput();
 
 describe('affnet inspect', () => {
   it('prints metadata, the pipeline and statistics, hiding the patient id', async () => {
     expect(await runCli(['inspect', file])).toBe(0);
-    expect(out).toContain('format: dicom (part10), frame 0 of 2 (0-based)');
-    expect(out).toContain('size: 4 x 3');
-    expect(out).toContain('modality: DX  body part: -  view: AP  laterality: R');
-    expect(out).toContain('pixel spacing: 0.1 x 0.1 mm (PixelSpacing)');
-    expect(out).toContain('patient id: (present, hidden; --show-patient-id prints it)');
-    expect(out).toContain('  VOI: window 1 of 1, center 2048 width 4096 (LINEAR)');
-    expect(out).toContain('  inverted: MONOCHROME1');
-    expect(out).toContain('  frame 0 of 2 (0-based)');
-    expect(out).toContain('  stored    0 / 3300 / 1650 / 1035.62');
-    expect(out).not.toContain('SECRET-42');
+    expect(io.out).toContain('format: dicom (part10), frame 0 of 2 (0-based)');
+    expect(io.out).toContain('size: 4 x 3');
+    expect(io.out).toContain('modality: DX  body part: -  view: AP  laterality: R');
+    expect(io.out).toContain('pixel spacing: 0.1 x 0.1 mm (PixelSpacing)');
+    expect(io.out).toContain('patient id: (present, hidden; --show-patient-id prints it)');
+    expect(io.out).toContain('  VOI: window 1 of 1, center 2048 width 4096 (LINEAR)');
+    expect(io.out).toContain('  inverted: MONOCHROME1');
+    expect(io.out).toContain('  frame 0 of 2 (0-based)');
+    expect(io.out).toContain('  stored    0 / 3300 / 1650 / 1035.62');
+    expect(io.out).not.toContain('SECRET-42');
   });
 
   it('--json --frame 1 gives the structured record of frame 1', async () => {
     expect(await runCli(['inspect', file, '--json', '--frame', '1'])).toBe(0);
-    const doc = JSON.parse(out);
+    const doc = JSON.parse(io.out);
     expect(doc.info.frames).toEqual({ count: 2, index: 1 });
     expect(doc.info.transferSyntax).toEqual({ uid: '1.2.840.10008.1.2.1', name: 'Explicit VR Little Endian', lossy: false, encapsulated: false });
     expect(doc.info.inverted).toBe(true);
@@ -65,7 +57,7 @@ describe('affnet inspect', () => {
     const px = back.data;
     // No VOI: stored 0..4095 → display 4095..0 (inverted) → PNG 65535..0; stored 300 → (4095 − 300) · 65535/4095.
     expect([px[0], px[1], px[11]]).toEqual([65535, Math.round((3795 * 65535) / 4095), Math.round((795 * 65535) / 4095)]);
-    expect(out).toContain(`png: ${png} (16-bit; display range 0..4095 scaled to 0..65535)`);
+    expect(io.out).toContain(`png: ${png} (16-bit; display range 0..4095 scaled to 0..65535)`);
   });
 
   it.each([
@@ -75,6 +67,6 @@ describe('affnet inspect', () => {
     [['inspect', file, '--voi', 'bright'], 2, '--voi: "bright" is not one of'],
   ])('%j exits %i with %s', async (argv, code, message) => {
     expect(await runCli(argv)).toBe(code);
-    expect(err).toContain(message);
+    expect(io.err).toContain(message);
   });
 });

@@ -2,34 +2,26 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadManifest } from '@affnet/core';
 import { runCli } from '../src/program.js';
+import { captureOutput, io } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'affnet-phantom-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  process.env.AFFNET_NO_PROGRESS = '1';
-});
-afterEach(() => vi.restoreAllMocks());
+captureOutput();
 
-const tiny = (out: string, seed = '5') => ['phantom', '--out', out, '--patients', '3', '--seed', seed, '--difficulty', '0.2', '--images', '2', '--height', '240,260', '--workers', '0'];
+const tiny = (target: string, seed = '5') => ['phantom', '--out', target, '--patients', '3', '--seed', seed, '--difficulty', '0.2', '--images', '2', '--height', '240,260', '--workers', '0'];
 
 describe('affnet phantom', () => {
   it('writes a cohort and a manifest that loads, and says so in text', async () => {
     const target = join(dir, 'a');
     expect(await runCli(tiny(target))).toBe(0);
-    expect(out).toContain(`phantom cohort in ${target}`);
-    expect(out).toContain('images: 6 written');
-    expect(out).toContain(', 0 failed');
-    expect(err).toContain('phantom: 6/6');
+    expect(io.out).toContain(`phantom cohort in ${target}`);
+    expect(io.out).toContain('images: 6 written');
+    expect(io.out).toContain(', 0 failed');
+    expect(io.err).toContain('phantom: 6/6');
     const m = await loadManifest(join(target, 'manifest.csv'), { checkFiles: true });
     expect(m.items).toHaveLength(6);
     expect(m.patientIdsKnown).toBe(true);
@@ -41,7 +33,7 @@ describe('affnet phantom', () => {
   it('--json prints the summary, and the same seed gives the same files', async () => {
     const target = join(dir, 'b');
     expect(await runCli([...tiny(target), '--json', '--no-dicom'])).toBe(0);
-    const doc = JSON.parse(out);
+    const doc = JSON.parse(io.out);
     expect(doc.images).toEqual({ AFF: doc.images.AFF, NFF: doc.images.NFF, written: 6, failed: 0 });
     expect(doc.patients.AFF + doc.patients.NFF).toBe(3);
     expect(doc.dicomManifest).toBeUndefined();
@@ -57,6 +49,6 @@ describe('affnet phantom', () => {
     [['--no-png', '--no-dicom'], 2, 'png/dicom: at least one of PNG and DICOM output is needed'],
   ])('rejects %j with exit %i', async (extra, code, message) => {
     expect(await runCli([...tiny(join(dir, 'bad')), ...extra])).toBe(code);
-    expect(err).toContain(message);
+    expect(io.err).toContain(message);
   });
 });

@@ -9,9 +9,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDataDir, weightsDir } from '@affnet/core';
 import { runCli } from '../src/program.js';
+import { captureOutput, io } from './helpers.js';
 
 const { dir, skipReason } = requireDataDir('fracatlas');
 const vggWeights = weightsDir() ? join(weightsDir()!, 'vgg19-imagenet-notop') : undefined;
@@ -22,16 +23,7 @@ const TRUNCATED = 'images/IMG0004028.jpg';
 const POSITIVES = 14;
 const NEGATIVES = 25;
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  process.env.AFFNET_NO_PROGRESS = '1';
-});
-afterEach(() => vi.restoreAllMocks());
+captureOutput();
 
 describe.skipIf(!dir)('FracAtlas through the CLI', () => {
   const work = dir ? mkdtempSync(join(tmpdir(), 'affnet-fracatlas-')) : ''; // no folder left behind when skipped
@@ -90,9 +82,9 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
       vggWeights ?? 'imagenet',
       '--json',
     ]);
-    expect(err).not.toContain('unexpected error');
+    expect(io.err).not.toContain('unexpected error');
     expect(code).toBe(0);
-    const summary = JSON.parse(out);
+    const summary = JSON.parse(io.out);
     expect(summary).toMatchObject({ folds: 2, computed: 2, resumed: 0 });
     const results = JSON.parse(readFileSync(summary.results, 'utf8'));
     expect(results.dataset).toMatchObject({ images: 40, patients: 40, patientIdsKnown: false, labels: ['fracture', 'no_fracture'], positiveLabel: 'fracture' });
@@ -152,10 +144,10 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
     const folder = join(work, 'folder');
     mkdirSync(folder);
     for (const r of subset.slice(0, 2).concat(subset.slice(-2, -1))) copyFileSync(join(dir!, r.image!), join(folder, r.image!.split('/').pop()!));
-    out = '';
+    io.out = '';
     const code = await runCli(['predict', folder, '--bundle', bundle]);
-    expect(code, err).toBe(0);
-    const lines = out
+    expect(code, io.err).toBe(0);
+    const lines = io.out
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
@@ -167,19 +159,19 @@ describe.skipIf(!dir)('FracAtlas through the CLI', () => {
       expect(l.probability).toBeLessThanOrEqual(1);
     }
 
-    out = '';
+    io.out = '';
     const evalOut = join(work, 'evaluate');
     expect(await runCli(['evaluate', '--bundle', bundle, ...manifest, '--out', evalOut, '--gallery', '2', '--json'])).toBe(0);
-    const summary = JSON.parse(out);
+    const summary = JSON.parse(io.out);
     expect(summary).toMatchObject({ images: 39, leftOut: 1 });
     expect(summary.accuracy).toBeGreaterThanOrEqual(0);
     expect(summary.accuracy).toBeLessThanOrEqual(1);
     expect(readFileSync(join(evalOut, 'report.html'), 'utf8')).toMatch(/AUC/);
 
     // Asked for, the truncated JPEG is read, and the results say it was.
-    out = '';
+    io.out = '';
     expect(await runCli(['evaluate', '--bundle', bundle, ...manifest, '--out', join(work, 'evaluate-lenient'), '--gallery', '0', '--accept-truncated', '--json'])).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ images: 40, leftOut: 0, truncatedRead: 1 });
+    expect(JSON.parse(io.out)).toMatchObject({ images: 40, leftOut: 0, truncatedRead: 1 });
     const warnings = JSON.parse(readFileSync(join(work, 'evaluate-lenient', 'results.json'), 'utf8')).runs[0].warnings;
     expect(warnings).toEqual([{ kind: 'truncated-read', file: TRUNCATED, detail: expect.stringMatching(/^truncated JPEG decoded \(truncated: 'accept'\)/) }]);
   }, 180_000);

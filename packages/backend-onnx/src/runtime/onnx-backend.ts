@@ -150,12 +150,10 @@ export function createOnnxBackend(defaults: OnnxLoadOptions = {}): OnnxBackend {
         }
         return model;
       }
-      const hint = o.allowFallback ? '' : ' (pass allowFallback: true to try the other providers)';
-      throw new AffnetError(
-        'E_BACKEND_UNAVAILABLE',
-        `onnx: no requested execution provider could start: ${skipped.map((s) => `[${s.engine}] ${s.reason}`).join('; ')}${hint}`,
-        bundle.path ? { file: bundle.path } : {},
-      );
+      throw new AffnetError('E_BACKEND_UNAVAILABLE', `onnx: no requested execution provider could start: ${skipped.map((s) => `[${s.engine}] ${s.reason}`).join('; ')}`, {
+        ...(bundle.path ? { file: bundle.path } : {}),
+        ...(o.allowFallback ? {} : { hint: { api: 'pass allowFallback: true to try the other providers', cli: 'name another runtime (e.g. --runtime onnx:cpu) or --runtime auto' } }),
+      });
     },
   };
 }

@@ -131,8 +131,8 @@ export function importWeights(graph: NetworkGraph, initial: WeightMap, source: W
     if (problems.length > 0) {
       throw new AffnetError(
         'E_WEIGHTS_MISMATCH',
-        `pretrained weights do not match ${graph.architecture}: ${problems.join('; ')} (pass strict: false to load the layers that match)`,
-        file === undefined ? {} : { file },
+        `pretrained weights do not match ${graph.architecture}: ${problems.join('; ')}`,
+        { ...(file === undefined ? {} : { file }), hint: { api: 'pass strict: false to load the layers that match', cli: `give --weights with weights made for ${graph.architecture}, or --weights none` } },
       );
     }
   }
