@@ -129,11 +129,10 @@ export function importWeights(graph: NetworkGraph, initial: WeightMap, source: W
       report.mismatches.length ? `${report.mismatches.length} layer(s) that do not fit: ${list(report.mismatches)}` : '',
     ].filter(Boolean);
     if (problems.length > 0) {
-      throw new AffnetError(
-        'E_WEIGHTS_MISMATCH',
-        `pretrained weights do not match ${graph.architecture}: ${problems.join('; ')}`,
-        { ...(file === undefined ? {} : { file }), hint: { api: 'pass strict: false to load the layers that match', cli: `give --weights with weights made for ${graph.architecture}, or --weights none` } },
-      );
+      throw new AffnetError('E_WEIGHTS_MISMATCH', `pretrained weights do not match ${graph.architecture}: ${problems.join('; ')}`, {
+        ...(file === undefined ? {} : { file }),
+        hint: { api: 'pass strict: false to load the layers that match', cli: `give --weights with weights made for ${graph.architecture}, or --weights none` },
+      });
     }
   }
   return { weights, report };
