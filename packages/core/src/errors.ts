@@ -22,6 +22,10 @@ export type AffnetErrorCode =
   /** A runtime failed while running a model, or gave an output it must not (NaN, ±Infinity). */
   | 'E_RUNTIME'
   | 'E_FILE_NOT_FOUND'
+  /** A download failed (no network, HTTP error, timeout, a broken connection). */
+  | 'E_DOWNLOAD'
+  /** A file's checksum is not the pinned one. */
+  | 'E_CHECKSUM_MISMATCH'
   | 'E_IO';
 
 /**

@@ -3,6 +3,7 @@
  * asks here; users point the settings at their own copies.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +31,31 @@ export function weightsDir(): string | undefined {
   const env = process.env.AFFNET_WEIGHTS_DIR;
   if (env) return existsSync(env) ? resolve(env) : undefined;
   return firstExisting([join(checkoutRoot(), '..', 'shared', 'weights'), resolve('..', 'shared', 'weights')]);
+}
+
+/** The per-user cache folder of affnet: `$XDG_CACHE_HOME/affnet`, else `~/.cache/affnet` (it may not exist yet). */
+export function userCacheDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'affnet');
+}
+
+/**
+ * Where `affnet weights pull` and `import` put weights: `AFFNET_WEIGHTS_DIR` when set, else the
+ * per-user cache (`userCacheDir()/weights`).
+ */
+export function weightsPullDir(): string {
+  const env = process.env.AFFNET_WEIGHTS_DIR;
+  return env ? resolve(env) : join(userCacheDir(), 'weights');
+}
+
+/**
+ * The folders pretrained weights are looked for in, in order: `AFFNET_WEIGHTS_DIR` alone when set;
+ * otherwise `../shared/weights` (when it exists) and the per-user cache.
+ */
+export function weightsDirs(): string[] {
+  if (process.env.AFFNET_WEIGHTS_DIR) return [resolve(process.env.AFFNET_WEIGHTS_DIR)];
+  const shared = weightsDir();
+  return [...(shared ? [shared] : []), join(userCacheDir(), 'weights')];
 }
 
 /**

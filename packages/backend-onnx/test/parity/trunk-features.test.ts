@@ -58,7 +58,7 @@ describe.each([
     try {
       const own = await train(bundle, size);
       const ort = await train(bundle, size, trunk);
-      expect(ort.result.bundle.manifest.provenance.training).toMatchObject({ trunk: 'onnx/cpu' });
+      expect(ort.result.bundle.manifest.provenance.training).toMatchObject({ trunk: 'onnx:cpu/fp32' });
       expect([...ort.features.keys()].sort()).toEqual([...own.features.keys()].sort());
       const scale = Math.max(...[...own.features.values()].flatMap((v) => Array.from(v).map(Math.abs)));
       for (const [k, v] of own.features) expect(maxAbsDiff(v, ort.features.get(k)!) / scale).toBeLessThan(1e-5);

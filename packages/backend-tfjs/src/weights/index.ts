@@ -3,3 +3,4 @@ export * from './keras-h5.js';
 export * from './tfjs-layers.js';
 export * from './match.js';
 export * from './load.js';
+export * from './keras-h5-write.js';

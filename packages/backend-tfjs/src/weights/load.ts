@@ -2,14 +2,14 @@
  * One call to bring pretrained weights (ImageNet or otherwise) into a core network: detects the
  * format, reads, matches by Keras layer name, and fills what is not loaded with seeded initial weights.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AffnetError, initWeights, type NetworkGraph, type WeightMap } from '@affnet/core';
+import { AffnetError, decodeSafetensors, initWeights, type NetworkGraph, type WeightMap } from '@affnet/core';
 import { readKerasH5 } from './keras-h5.js';
 import { importWeights, type ImportOptions, type ImportReport } from './match.js';
 import { readTfjsLayersModel } from './tfjs-layers.js';
 
-export type PretrainedFormat = 'keras-h5' | 'tfjs-layers';
+export type PretrainedFormat = 'keras-h5' | 'tfjs-layers' | 'safetensors';
 
 export interface LoadPretrainedOptions extends ImportOptions {
   /** Seed of the initial weights of the layers not loaded (the head by default). @defaultValue 0 */
@@ -24,7 +24,7 @@ export interface PretrainedWeights {
   path: string;
 }
 
-/** `keras-h5` for a file, `tfjs-layers` for a folder with model.json or a model.json path. */
+/** `keras-h5` for a file, `safetensors` for a .safetensors file (tensors named `layer/weight`), `tfjs-layers` for a folder with model.json or a model.json path. */
 export async function detectPretrainedFormat(path: string): Promise<PretrainedFormat> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new AffnetError('E_FILE_NOT_FOUND', 'pretrained weights not found', { file: path });
@@ -36,7 +36,7 @@ export async function detectPretrainedFormat(path: string): Promise<PretrainedFo
     if (!hasJson) throw new AffnetError('E_WEIGHTS_MISMATCH', 'folder has no model.json: expected a TensorFlow.js layers model folder or a Keras .h5 file', { file: path });
     return 'tfjs-layers';
   }
-  return path.endsWith('.json') ? 'tfjs-layers' : 'keras-h5';
+  return path.endsWith('.json') ? 'tfjs-layers' : path.toLowerCase().endsWith('.safetensors') ? 'safetensors' : 'keras-h5';
 }
 
 /**
@@ -45,7 +45,7 @@ export async function detectPretrainedFormat(path: string): Promise<PretrainedFo
  */
 export async function loadPretrainedWeights(graph: NetworkGraph, path: string, options: LoadPretrainedOptions = {}): Promise<PretrainedWeights> {
   const format = await detectPretrainedFormat(path);
-  const source = format === 'keras-h5' ? await readKerasH5(path) : await readTfjsLayersModel(path);
+  const source = format === 'keras-h5' ? await readKerasH5(path) : format === 'safetensors' ? decodeSafetensors(new Uint8Array(await readFile(path)), path).tensors : await readTfjsLayersModel(path);
   const { weights, report } = importWeights(graph, initWeights(graph, options.seed ?? 0), source, options, path);
   return { weights, report, format, path };
 }

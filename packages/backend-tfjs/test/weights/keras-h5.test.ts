@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNetwork, createRng, initWeights, isAffnetError, weightSpecs, type NetworkGraph, type WeightMap } from '@affnet/core';
 import { buildTfModel, getWeights, loadPretrainedWeights, readKerasH5, renumberKerasLayers } from '../../src/index.js';
-import { writeKerasH5, type H5Layer } from './keras-h5-writer.js';
+import { writeKerasH5, type H5Layer } from '../../src/weights/keras-h5-write.js';
 
 // ResNet50 as Keras Applications saves it: every layer listed (also those without weights), the
 // 1000-class ImageNet classifier included, random weights from a seeded generator.
@@ -97,7 +97,7 @@ describe('mismatching H5 files', () => {
     expect((error as Error).message).toBe(
       `${path}: pretrained weights do not match resnet18: 1 layer(s) of resnet18 not in the source: conv3_block2_2_conv; ` +
         '1 source layer(s) not in resnet18: fc1; ' +
-        '1 layer(s) that do not fit: conv1_conv: kernel is [3, 3, 3, 64], the network needs [7, 7, 3, 64] (pass strict: false to load the layers that match)',
+        '1 layer(s) that do not fit: conv1_conv: kernel is [3, 3, 3, 64], the network needs [7, 7, 3, 64]; pass strict: false to load the layers that match',
     );
 
     const { report, weights } = await loadPretrainedWeights(r18, path, { strict: false, seed: 1 });

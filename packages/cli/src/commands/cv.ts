@@ -13,7 +13,7 @@ import { retireFlags, trainEngineOptions } from '../options/runtime.js';
 import { addTrainingOptions, checkFrozenTrunkFlags, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress, type Progress } from '../output.js';
 import { createTrainer, openRuntime } from '../runtime/backends.js';
-import { startingWeights } from '../runtime/pretrained.js';
+import { startingWeights, whyRandom } from '../runtime/pretrained.js';
 import { hasTruth, truthRegions } from '../runtime/truth.js';
 
 export interface CvFlags extends ManifestOptions, TrainingFlags {
@@ -110,7 +110,13 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
       ...(f.acceptTruncated ? { read: radiographReader(f) } : {}),
       ...(training.mode === 'frozen-trunk' && runtime.name !== 'tfjs' ? { trunk: { backend: runtime.backend, loadOptions: runtime.loadOptions } } : {}),
       backendOptions: trainOn,
-      initialWeights: (a, n) => startingWeights(f.weights, a, { pathway: 'automated', inputSize: n, normalisation }, [...manifest.labels], manifest.positive, seed),
+      initialWeights: async (a, n) => {
+        const start = await startingWeights(f.weights, a, { pathway: 'automated', inputSize: n, normalisation }, [...manifest.labels], manifest.positive, seed);
+        if (start || f.weights !== 'auto') return start;
+        // --weights auto without ImageNet weights for this network: say so, here and in the results.
+        process.stderr.write(`cv: ${a} starts from random weights: ${whyRandom(a)}\n`);
+        return { description: whyRandom(a) };
+      },
       galleryPerFold: gallery,
       ...(f.camQuality !== false && hasTruth(manifest) ? { camQuality: { regionOf: truthRegions(manifest, (m) => process.stderr.write(`cv: ${m}\n`)), maxImages: camImages, steps } } : {}),
       keepBundles: typeof f.keepBundles === 'string' ? f.keepBundles.split(',').map((k) => k.trim()) : Boolean(f.keepBundles),

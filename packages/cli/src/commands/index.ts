@@ -10,6 +10,7 @@ import { registerExport } from './export.js';
 import { registerCompare } from './compare.js';
 import { registerInspect } from './inspect.js';
 import { registerPhantom } from './phantom.js';
+import { registerWeights } from './weights.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerDemo,
@@ -22,4 +23,5 @@ export const commands: Array<(program: Command) => void> = [
   registerCompare,
   registerInspect,
   registerPhantom,
+  registerWeights,
 ];

@@ -13,7 +13,7 @@ import { trainEngineOptions } from '../options/runtime.js';
 import { addTrainingOptions, checkFrozenTrunkFlags, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress } from '../output.js';
 import { createTrainer, openRuntime, runtimeLabel } from '../runtime/backends.js';
-import { startingWeights } from '../runtime/pretrained.js';
+import { startingWeights, whyRandom } from '../runtime/pretrained.js';
 
 interface TrainFlags extends ManifestOptions, TrainingFlags {
   out: string;
@@ -69,6 +69,8 @@ export function registerTrain(program: Command): void {
     const train = pick(false);
     const validation = pick(true);
     const start = await startingWeights(f.weights, architecture, spec, [...manifest.labels], manifest.positive, seed);
+    const randomWhy = !start && f.weights === 'auto' ? whyRandom(architecture) : undefined;
+    if (randomWhy) process.stderr.write(`train: ${architecture} starts from random weights: ${randomWhy}\n`);
 
     let startWeights = start?.bundle;
     let trunk: LoadedModel | undefined;

@@ -9,21 +9,27 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AffnetError, buildNetwork, createBundleManifest, weightsDir, type Architecture, type ModelBundle, type PreprocessingSpec } from '@affnet/core';
+import { AffnetError, buildNetwork, createBundleManifest, weightsDirs, type Architecture, type ModelBundle, type PreprocessingSpec } from '@affnet/core';
+import { PRETRAINED_SETS } from '../weights/catalogue.js';
 
 /** Where ImageNet weights for each architecture are looked for inside the weights folder. */
-export const IMAGENET_FOLDERS: Partial<Record<Architecture, string[]>> = {
-  vgg19: ['vgg19-imagenet-notop', 'vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5'],
-  resnet50: ['resnet50-imagenet-notop', 'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5'],
-  inception_v3: ['inception_v3-imagenet-notop', 'inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5'],
-  resnet101: ['resnet101-imagenet-notop', 'resnet101_weights_tf_dim_ordering_tf_kernels_notop.h5'],
-  resnet152: ['resnet152-imagenet-notop', 'resnet152_weights_tf_dim_ordering_tf_kernels_notop.h5'],
-};
+export const IMAGENET_FOLDERS: Partial<Record<Architecture, string[]>> = Object.fromEntries(
+  PRETRAINED_SETS.map((s) => [s.architecture, [`${s.architecture}-imagenet-notop`, s.file, `${s.architecture}-imagenet-notop.safetensors`]]),
+);
 
+/** The first ImageNet weights for `architecture` in the weights folders (core `weightsDirs`), or undefined. */
 export function imagenetPath(architecture: Architecture): string | undefined {
-  const base = weightsDir();
-  if (!base) return undefined;
-  return (IMAGENET_FOLDERS[architecture] ?? []).map((n) => join(base, n)).find((p) => existsSync(p));
+  for (const base of weightsDirs()) {
+    const found = (IMAGENET_FOLDERS[architecture] ?? []).map((n) => join(base, n)).find((p) => existsSync(p));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Why `architecture` starts from random weights under `--weights auto`: where it looked and how to get them. */
+export function whyRandom(architecture: Architecture): string {
+  const set = PRETRAINED_SETS.find((s) => s.architecture === architecture);
+  return set ? `no ImageNet weights for ${architecture} in ${weightsDirs().join(' or ')} (get them with: affnet weights pull ${set.name})` : `no ImageNet weights are known for ${architecture}`;
 }
 
 export interface StartingWeights {
@@ -45,10 +51,12 @@ export async function startingWeights(
     path = imagenetPath(architecture);
     if (!path) {
       if (weights === 'auto') return undefined;
-      const base = weightsDir();
+      const held = weightsDirs()
+        .filter((d) => existsSync(d))
+        .map((d) => `${d} holds: ${readdirSync(d).join(', ') || 'nothing'}`);
       throw new AffnetError(
         'E_FILE_NOT_FOUND',
-        `--weights imagenet: no ImageNet weights for ${architecture} in ${base ?? 'the weights folder (set AFFNET_WEIGHTS_DIR)'}; looked for ${(IMAGENET_FOLDERS[architecture] ?? ['(none known)']).join(', ')}${base && existsSync(base) ? ` (it holds: ${readdirSync(base).join(', ') || 'nothing'})` : ''}. Use --weights auto or none.`,
+        `--weights imagenet: ${whyRandom(architecture)}; looked for ${(IMAGENET_FOLDERS[architecture] ?? ['(none known)']).join(', ')}${held.length ? ` (${held.join('; ')})` : ''}. Use --weights auto or none.`,
       );
     }
   } else path = weights;

@@ -103,7 +103,11 @@ export interface CvOptions {
   /** Options the trainer passes to its backend (engine choice …). */
   backendOptions?: Record<string, unknown>;
   /** Starting weights per architecture (e.g. ImageNet); undefined → seeded random initialisation. */
-  initialWeights?(architecture: Architecture, inputSize: number): Promise<{ bundle: ModelBundle; description: string } | undefined>;
+  /**
+   * Starting weights per network; without a bundle the network starts from seeded random weights and
+   * `description` says why (recorded in the results' `initialisation`).
+   */
+  initialWeights?(architecture: Architecture, inputSize: number): Promise<{ bundle?: ModelBundle; description: string } | undefined>;
   /** CAM overlays per fold for the gallery. @defaultValue 4 */
   galleryPerFold?: number;
   /** CAM quality against ground-truth regions (phantom cohorts). */
@@ -159,14 +163,14 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
   for (const architecture of o.architectures) {
     const N = sizeOf(o, architecture);
     const init = await o.initialWeights?.(architecture, N);
-    initialisation[architecture] = init?.description ?? `random (seeded ${seed})`;
+    initialisation[architecture] = init?.bundle ? init.description : `random (seeded ${seed})${init?.description ? `: ${init.description}` : ''}`;
     for (const pathway of o.pathways) {
       const spec = pathwaySpec(pathway, N, o.cropFraction, o.normalisation);
       const set = sets.get(specKey(spec))!;
       // A trunk on another runtime needs the starting weights as a bundle (core startBundle: the
       // trainer's own seeded initialisation when there are none).
       const start =
-        init || (frozen && o.trunk)
+        init?.bundle || (frozen && o.trunk)
           ? startBundle(init?.bundle, {
               architecture,
               preprocessing: spec,

@@ -1,5 +1,5 @@
 /**
- * Test helper: writes weights as a Keras 2 HDF5 file with h5wasm, in the layout of
+ * Writes weights as a Keras 2 HDF5 file with h5wasm (for exchange with Keras, and for tests), in the layout of
  * keras/saving/hdf5_format.py (`save_weights_to_hdf5_group`): `layer_names` on the weights group,
  * `weight_names` on each layer group (`<layer>/<weight>:0`), datasets at `<layer>/<layer>/<weight>:0`.
  * `model` layout puts the weights group at `/model_weights` (model.save); `weights` at the root
