@@ -8,12 +8,14 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g,
 
 export function optionTable(program: Command): string {
   const rows: string[] = ['| command | option | meaning | default |', '|---|---|---|---|'];
-  for (const cmd of program.commands) {
+  const walk = (cmd: Command, name: string): void => {
     const options = (cmd.options as readonly (Option & { hidden?: boolean })[]).filter((o) => !o.hidden && o.long !== '--help');
     for (const o of options) {
       const def = o.defaultValue === undefined || o.defaultValue === true ? '' : `\`${String(o.defaultValue)}\``;
-      rows.push(`| ${cmd.name()} | \`${cell(o.flags)}\` | ${cell(o.description)} | ${def} |`);
+      rows.push(`| ${name} | \`${cell(o.flags)}\` | ${cell(o.description)} | ${def} |`);
     }
-  }
+    for (const sub of cmd.commands) walk(sub, `${name} ${sub.name()}`);
+  };
+  for (const cmd of program.commands) walk(cmd, cmd.name());
   return rows.join('\n');
 }

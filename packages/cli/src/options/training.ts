@@ -39,7 +39,7 @@ export function addTrainingOptions(cmd: Command, defaults: { mode?: string } = {
     .option('--top-blocks <n>', 'top-blocks mode: number of blocks to train from the output end')
     .option('--train-runtime <spec>', 'where the gradient steps run: tfjs or tfjs:ENGINE (wasm, cpu, webgpu, tfjs-node …); default: best available')
     .option('--seed <n>', 'seed of folds, data order, augmentation and initial weights', '0')
-    .option('--weights <w>', 'starting weights: auto (ImageNet where AFFNET_WEIGHTS_DIR has them), imagenet, none, or a path', 'auto')
+    .option('--weights <w>', 'starting weights: auto (ImageNet where the weights folders have them, see affnet weights list), imagenet, none, or a path', 'auto')
     .option('--normalisation <name>', `input normalisation: ${NORMALISATIONS.join(', ')} (Keras ImageNet input for VGG19/ResNet50 weights)`, 'zscore')
     .option('--standardise-features', 'frozen-trunk: train the head on standardised features (folded back into the saved weights; CAM stays exact)')
     .option('--l2 <x>', 'L2 penalty on the classifier kernel (loss + x·Σw²)')
