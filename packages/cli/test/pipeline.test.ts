@@ -84,10 +84,14 @@ describe('affnet pipeline on tiny inputs', () => {
         '6',
         '--calibration-images',
         '4',
-        '--latency-runs',
+        '--batch-sizes',
+        '1,4',
+        '--concurrency',
+        '1,2',
+        '--window-runs',
         '3',
-        '--throughput-runs',
-        '1',
+        '--max-windows',
+        '2',
         '--runtimes',
         'tfjs,onnx:cpu/fp32,onnx:cpu/int8',
         '--reference',
@@ -114,10 +118,25 @@ describe('affnet pipeline on tiny inputs', () => {
     expect(byId.get('tfjs:webgpu/fp32')).toMatchObject({ available: false });
     expect((byId.get('tfjs:webgpu/fp32') as { reason: string }).reason.length).toBeGreaterThan(10);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Runtime comparison');
+    // The sweep: tfjs at batches 1 and 4; ONNX Runtime also with 2 requests in flight; every point in points.csv.
+    expect((byId.get('tfjs:wasm/fp32') as { points: { batch: number; concurrency: number }[] }).points.map((p) => `${p.batch}x${p.concurrency}`)).toEqual(['1x1', '4x1']);
+    expect((byId.get('onnx:cpu/fp32') as { points: { batch: number; concurrency: number }[] }).points.map((p) => `${p.batch}x${p.concurrency}`)).toEqual(['1x1', '4x1', '1x2']);
+    const csv = readFileSync(join(out, 'points.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('runtime,batch,concurrency,p50_ms,p90_ms,p95_ms,p99_ms,mean_ms,sd_ms,runs,images_per_s,windows,stable');
+    expect(csv.length - 1).toBe(results.runtimes.reduce((n: number, r: { points?: unknown[] }) => n + (r.points?.length ?? 0), 0));
+    // The verdict names a measured runtime that agrees with the reference, and comes first in the text output.
+    expect(results.verdict.constraints).toEqual({ maxP95Ms: 500, minAgreement: 0.99, maxDeltaP: 0.05 });
+    expect(byId.has(results.verdict.runtime)).toBe(true);
+    expect(results.machine).toMatchObject({ gpu: 'none', node: process.version });
+    expect(results.machine['onnxruntime version']).toMatch(/^\d+\.\d+/);
+    expect(results.preprocessingMsPerImage).toBeGreaterThan(0);
     // Retired flags and a reference in the old form fail before any work, saying what to type.
     io.err = '';
     expect(await runCli([...args, '--precisions', 'fp32,int8'])).toBe(2);
     expect(io.err).toContain('did you mean --runtimes onnx/fp32,onnx/int8,tfjs');
+    io.err = '';
+    expect(await runCli([...args, '--latency-runs', '20'])).toBe(2);
+    expect(io.err).toContain('did you mean --window-runs 20');
     io.err = '';
     expect(await runCli([...args, '--reference', 'tfjs/wasm/fp32'])).toBe(2);
     expect(io.err).toContain('did you mean "tfjs:wasm/fp32"?');

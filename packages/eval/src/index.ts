@@ -12,6 +12,7 @@ export { buildReport, writeReport, type ReportInputs, type WrittenReport } from 
 export * from './cam-quality/pointing-game.js';
 export * from './cam-quality/deletion.js';
 export * from './compare/compare.js';
+export * from './compare/stats.js';
 export { MEMORY_METHOD, watchMemory, type MemoryWatch } from './compare/measure.js';
 export * from './compare/candidates.js';
 export { camOverlayPng, windowToUnit, type CamOverlayOptions } from './overlay/cam-overlay.js';

@@ -7,6 +7,8 @@ export const ONNX_CAPABILITIES: BackendCapabilities = {
   precisions: ['fp32', 'fp16', 'int8'],
   features: true,
   engines: ONNX_ENGINES,
+  // InferenceSession.run may be called again before the previous call resolves.
+  concurrent: true,
 };
 
 /**

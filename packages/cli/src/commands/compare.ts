@@ -5,6 +5,7 @@
  * |Δ probability|, AUC, latency p50 / p95 at batch 1, throughput at batch 16, cold start, peak
  * memory. Absent runtimes are listed with the reason.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseRuntimeSpec, parseRuntimeSpecs, readBundle, stackImages, type ImageBatch, type InferenceBackend, type Manifest, type ModelBundle, type Radiograph } from '@affnet/core';
@@ -19,12 +20,16 @@ import {
   specKey,
   writeJsonAtomic,
   writeReport,
+  chooseVerdict,
+  DEFAULT_CONSTRAINTS,
+  pointsCsv,
+  type VerdictConstraints,
   type CandidateSpec,
   type ComparisonResults,
 } from '@affnet/eval';
 import { CliError } from '../errors.js';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
-import { checkOutFolder, parseIntOption } from '../options/parse.js';
+import { checkOutFolder, parseIntOption, parseNumberOption } from '../options/parse.js';
 import { RUNTIME_GRAMMAR, retireFlags } from '../options/runtime.js';
 import { emit, progress } from '../output.js';
 import { createRegistry } from '../runtime/backends.js';
@@ -38,8 +43,14 @@ export interface CompareFlags extends ManifestOptions {
   runtimes: string;
   images: string;
   calibrationImages: string;
-  latencyRuns: string;
-  throughputRuns: string;
+  batchSizes: string;
+  concurrency: string;
+  windowRuns: string;
+  maxWindows: string;
+  fullSweep?: boolean;
+  maxP95Ms: string;
+  minAgreement: string;
+  maxDeltaP: string;
   budget: string;
   reference?: string;
   json?: boolean;
@@ -49,17 +60,19 @@ export interface CompareFlags extends ManifestOptions {
 async function images(bundle: ModelBundle, manifest: Manifest, count: number, calibration: number, read: (path: string) => Promise<Radiograph>) {
   const spec = bundle.manifest.preprocessing;
   const subset = { ...manifest, items: manifest.items.slice(0, count + calibration) };
+  const t0 = performance.now();
   const set = (await prepareImages(subset, [spec], { read })).get(specKey(spec))!;
+  const preprocessingMsPerImage = (performance.now() - t0) / Math.max(1, subset.items.length);
   const ok = set.images.filter((x) => x !== undefined);
   const test = ok.slice(0, count);
   const calib = ok.length > count ? ok.slice(count) : test;
   if (test.length === 0) throw new CliError(`compare: no readable image in the manifest (${set.failures[0]?.reason ?? 'empty'})`, 2);
-  return { test, calib, separateCalibration: ok.length > count };
+  return { test, calib, separateCalibration: ok.length > count, preprocessingMsPerImage };
 }
 
 /** One line per runtime for the text output; a runtime stopped by its time budget lacks some figures. */
 export function summaryLines(results: ComparisonResults): string[] {
-  const lines = [`cpu: ${results.machine.cpu ?? 'unknown'} (${results.machine['cpu ISA'] ?? 'ISA unknown'})`];
+  const lines = [...(results.verdict ? [`verdict: ${results.verdict.text}`] : []), `cpu: ${results.machine.cpu ?? 'unknown'} (${results.machine['cpu ISA'] ?? 'ISA unknown'})`];
   for (const r of results.runtimes) {
     lines.push(
       r.available
@@ -72,8 +85,19 @@ export function summaryLines(results: ComparisonResults): string[] {
   return lines;
 }
 
-/** The comparison's results file inside `--out`. */
+/** The comparison's results file inside `--out`, and every measured point as CSV. */
 export const COMPARE_FILE = 'compare.json';
+export const POINTS_FILE = 'points.csv';
+
+/** The verdict (eval `chooseVerdict`) in the results' shape. */
+export function verdictOf(runtimes: ComparisonResults['runtimes'], constraints: VerdictConstraints): NonNullable<ComparisonResults['verdict']> {
+  const v = chooseVerdict(
+    runtimes.flatMap((r) => r.points ?? []),
+    new Map(runtimes.map((r) => [r.id, r])),
+    constraints,
+  );
+  return { text: v.text, ...(v.choice ? { runtime: v.choice.runtime, batch: v.choice.batch, concurrency: v.choice.concurrency } : {}), constraints, excluded: v.excluded };
+}
 
 export async function runCompare(f: CompareFlags): Promise<{ file: string; results: ComparisonResults; report?: string }> {
   checkOutFolder('--out', f.out, COMPARE_FILE);
@@ -84,9 +108,20 @@ export async function runCompare(f: CompareFlags): Promise<{ file: string; resul
   }
   const count = parseIntOption('--images', f.images, 2, 10000)!;
   const calibrationCount = parseIntOption('--calibration-images', f.calibrationImages, 1, 1000)!;
+  const sizes = (option: string, value: string) => value.split(',').map((v) => parseIntOption(option, v.trim(), 1, 4096)!);
+  const batchSizes = sizes('--batch-sizes', f.batchSizes);
+  const concurrency = sizes('--concurrency', f.concurrency);
+  const windowRuns = parseIntOption('--window-runs', f.windowRuns, 1, 10000)!;
+  const maxWindows = parseIntOption('--max-windows', f.maxWindows, 1, 100)!;
+  const budgetMs = parseIntOption('--budget', f.budget, 1)! * 1000;
+  const constraints = {
+    maxP95Ms: parseNumberOption('--max-p95-ms', f.maxP95Ms, 0)!,
+    minAgreement: parseNumberOption('--min-agreement', f.minAgreement, 0, 1)!,
+    maxDeltaP: parseNumberOption('--max-delta-p', f.maxDeltaP, 0, 1)!,
+  };
   const bundle = await readBundle(f.bundle);
   const manifest = await readManifestOption(f);
-  const { test, calib, separateCalibration } = await images(bundle, manifest, count, calibrationCount, radiographReader(f));
+  const { test, calib, separateCalibration, preprocessingMsPerImage } = await images(bundle, manifest, count, calibrationCount, radiographReader(f));
   const N = bundle.manifest.inputSize;
   const calibration: ImageBatch[] = [];
   for (let i = 0; i < calib.length; i += 8) calibration.push(stackImages(calib.slice(i, i + 8), N));
@@ -110,9 +145,12 @@ export async function runCompare(f: CompareFlags): Promise<{ file: string; resul
   const compared = await compareRuntimes(candidates, {
     images: stackImages(test, N),
     truth: test.map((t) => t.truth),
-    latencyRuns: parseIntOption('--latency-runs', f.latencyRuns, 3)!,
-    throughputRuns: parseIntOption('--throughput-runs', f.throughputRuns, 1)!,
-    budgetMs: parseIntOption('--budget', f.budget, 1)! * 1000,
+    batchSizes,
+    concurrency,
+    windowRuns,
+    maxWindows,
+    fullSweep: f.fullSweep === true,
+    budgetMs,
     ...(reference ? { reference: f.reference!.trim() } : {}),
     onProgress: ({ stage }) => {
       if (stage === 'start' && started++ > 0) bar.tick();
@@ -129,11 +167,17 @@ export async function runCompare(f: CompareFlags): Promise<{ file: string; resul
     images: test.length,
     reference: compared.reference,
     memoryMethod: MEMORY_METHOD,
-    machine: { ...machineInfo(), 'int8 calibration': separateCalibration ? `${calib.length} other images of the manifest` : `the ${calib.length} compared images (the manifest has no others)` },
+    machine: {
+      ...machineInfo(compared.runtimes),
+      'int8 calibration': separateCalibration ? `${calib.length} other images of the manifest` : `the ${calib.length} compared images (the manifest has no others)`,
+    },
+    preprocessingMsPerImage,
+    verdict: verdictOf(compared.runtimes, constraints),
     runtimes: compared.runtimes,
   };
   const file = join(f.out, COMPARE_FILE);
   writeJsonAtomic(file, results);
+  writeFileSync(join(f.out, POINTS_FILE), pointsCsv(compared.runtimes.flatMap((r) => r.points ?? [])));
   let report: string | undefined;
   if (f.report !== false) report = writeReport(await buildReport({ comparison: results }), join(f.out, 'report.html')).html;
   return { file, results, ...(report ? { report } : {}) };
@@ -149,9 +193,15 @@ export function registerCompare(program: Command): void {
     .option('--runtimes <list>', `runtimes to include, comma-separated, each ${RUNTIME_GRAMMAR}; an unset engine or precision means all of them`, 'tfjs,onnx,transformers')
     .option('--images <n>', 'labelled images compared (the first ones of the manifest)', '32')
     .option('--calibration-images <n>', 'int8: the next images of the manifest, for calibration', '16')
-    .option('--latency-runs <n>', 'timed batch-1 runs per runtime', '20')
-    .option('--throughput-runs <n>', 'timed batch-16 runs per runtime', '3')
-    .option('--budget <seconds>', 'time budget per runtime for the timed runs (slow runtimes stop early)', '60')
+    .option('--batch-sizes <list>', 'batch sizes swept (larger ones stop at the first that fails)', '1,2,4,8,16,32')
+    .option('--concurrency <list>', 'requests in flight at batch 1, on runtimes that run calls concurrently', '1,2,4')
+    .option('--window-runs <n>', 'timed calls per measurement window', '10')
+    .option('--max-windows <n>', 'windows per point at the most (stops once the p95 changes by < 5 % between windows)', '5')
+    .option('--full-sweep', 'sweep slow runtimes too (by default a runtime slower than 2 s per image runs 4 images at batch 1)')
+    .option('--max-p95-ms <ms>', 'verdict: largest acceptable p95 latency of one call', String(DEFAULT_CONSTRAINTS.maxP95Ms))
+    .option('--min-agreement <x>', 'verdict: smallest acceptable share of labels equal to the reference', String(DEFAULT_CONSTRAINTS.minAgreement))
+    .option('--max-delta-p <x>', 'verdict: largest acceptable |Δ probability| against the reference', String(DEFAULT_CONSTRAINTS.maxDeltaP))
+    .option('--budget <seconds>', 'time budget per runtime, from loading on (points that do not fit are listed as not measured)', '60')
     .option('--reference <spec>', 'runtime the others are compared with, BACKEND:ENGINE/PRECISION (default: the first available)')
     .option('--json', 'machine-readable output');
   retireFlags(cmd, [
@@ -163,6 +213,8 @@ export function registerCompare(program: Command): void {
           .map((p) => `onnx/${p.trim()}`)
           .join(',')},tfjs (a precision is part of each runtime)`,
     },
+    { flags: '--latency-runs <n>', instead: (v) => `--window-runs ${String(v)} (every point is measured in windows until its p95 settles)` },
+    { flags: '--throughput-runs <n>', instead: () => '--batch-sizes 1,16 (throughput is measured at every batch size swept)' },
   ]);
   addManifestOptions(cmd).action(async (f: CompareFlags) => {
     const { file, results, report } = await runCompare(f);

@@ -17,7 +17,7 @@ export interface DemoSettings {
   deletionSteps: number;
   /** The fold whose trained bundle is run on every runtime. */
   compareFold: { architecture: Architecture; pathway: 'automated' | 'intervention' };
-  compare: { latencyRuns: number; throughputRuns: number; budgetSeconds: number };
+  compare: { batchSizes: string; windowRuns: number; maxWindows: number; budgetSeconds: number };
 }
 
 export const DEMO_SETTINGS: DemoSettings = {
@@ -32,7 +32,7 @@ export const DEMO_SETTINGS: DemoSettings = {
   deletionSteps: 8,
   // VGG19 is the network with ImageNet weights here, and the intervention pathway its better one.
   compareFold: { architecture: 'vgg19', pathway: 'intervention' },
-  compare: { latencyRuns: 10, throughputRuns: 2, budgetSeconds: 15 },
+  compare: { batchSizes: '1,4,16', windowRuns: 5, maxWindows: 3, budgetSeconds: 15 },
 };
 
 export const QUICK_SETTINGS: DemoSettings = {
@@ -45,7 +45,7 @@ export const QUICK_SETTINGS: DemoSettings = {
   deletionImages: 1,
   deletionSteps: 2,
   compareFold: { architecture: 'resnet18', pathway: 'automated' },
-  compare: { latencyRuns: 3, throughputRuns: 1, budgetSeconds: 5 },
+  compare: { batchSizes: '1,4', windowRuns: 3, maxWindows: 2, budgetSeconds: 5 },
 };
 
 /** The settings in words, for the report and the README. */

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadManifest, saveManifest } from '@affnet/core';
-import { foldKey, buildReport, readComparisonResults, writeReport } from '@affnet/eval';
+import { DEFAULT_CONSTRAINTS, foldKey, buildReport, readComparisonResults, writeReport } from '@affnet/eval';
 import { generateCohort } from '@affnet/phantom';
 import { CliError } from '../errors.js';
 import { parseIntOption } from '../options/parse.js';
@@ -169,8 +169,13 @@ export function registerDemo(program: Command): void {
         runtimes: 'tfjs,onnx,transformers',
         images: String(fold.predictions.length),
         calibrationImages: '16',
-        latencyRuns: String(s.compare.latencyRuns),
-        throughputRuns: String(s.compare.throughputRuns),
+        batchSizes: s.compare.batchSizes,
+        concurrency: '1,2',
+        windowRuns: String(s.compare.windowRuns),
+        maxWindows: String(s.compare.maxWindows),
+        maxP95Ms: String(DEFAULT_CONSTRAINTS.maxP95Ms),
+        minAgreement: String(DEFAULT_CONSTRAINTS.minAgreement),
+        maxDeltaP: String(DEFAULT_CONSTRAINTS.maxDeltaP),
         budget: String(s.compare.budgetSeconds),
       });
       seconds.compare = (Date.now() - t) / 1000;

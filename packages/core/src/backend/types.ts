@@ -80,6 +80,8 @@ export interface BackendCapabilities {
   engines: readonly string[];
   /** Largest batch one `forward` call accepts; undefined: any (the model splits internally). */
   maxBatch?: number;
+  /** Several `forward` calls may run at once on one loaded model (e.g. ONNX Runtime sessions). @defaultValue false */
+  concurrent?: boolean;
   /** Input normalisations a model on this backend can take; undefined: any. */
   normalisations?: readonly NormalisationName[];
 }

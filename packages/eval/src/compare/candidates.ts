@@ -61,6 +61,8 @@ export async function runtimeCandidates(bundle: ModelBundle, specs: readonly Can
           backend: spec.backend,
           engine: e.engine,
           precision,
+          concurrent: backend.capabilities.concurrent === true,
+          features: backend.capabilities.features,
           load: () => backend.load(bundle, { engines: [e.engine], allowFallback: false, precision, ...(loadOptions?.(e.engine, precision) ?? {}) }),
         });
       }

@@ -140,3 +140,34 @@ export function latencySpec(rows: Array<{ runtime: string; p50: number; p95: num
     ],
   } as TopLevelSpec;
 }
+
+/** p95 latency against batch size, one line per runtime (log–log). */
+export function sweepLatencySpec(rows: Array<{ runtime: string; batch: number; p95: number }>): TopLevelSpec {
+  return {
+    data: { values: rows },
+    width: 520,
+    height: 260,
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'batch', type: 'quantitative', title: 'batch size', scale: { type: 'log', base: 2 } },
+      y: { field: 'p95', type: 'quantitative', title: 'p95 latency per call, ms', scale: { type: 'log' } },
+      color: { field: 'runtime', type: 'nominal', title: null },
+    },
+  } as TopLevelSpec;
+}
+
+/** Throughput against p95 latency, one curve per runtime over its sweep points. */
+export function throughputLatencySpec(rows: Array<{ runtime: string; p95: number; imagesPerSecond: number; batch: number }>): TopLevelSpec {
+  return {
+    data: { values: rows },
+    width: 520,
+    height: 260,
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'p95', type: 'quantitative', title: 'p95 latency per call, ms', scale: { type: 'log' } },
+      y: { field: 'imagesPerSecond', type: 'quantitative', title: 'images/s' },
+      color: { field: 'runtime', type: 'nominal', title: null },
+      order: { field: 'batch', type: 'quantitative' },
+    },
+  } as TopLevelSpec;
+}

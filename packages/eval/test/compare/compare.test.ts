@@ -64,7 +64,8 @@ describe('compareRuntimes', () => {
           },
         }),
       ],
-      { images, truth: TRUTH, latencyRuns: 5, warmupRuns: 1, throughputBatch: 4, throughputRuns: 2 },
+      // a sweep of batches 1 and 4, windows of 3 runs, at most 2 windows (the fakes are too fast to settle reliably)
+      { images, truth: TRUTH, batchSizes: [1, 4], windowRuns: 3, maxWindows: 2, warmupRuns: 1, camImages: 0 },
     );
     expect(out.reference).toBe('fake:ref/fp32');
     const [ref, close, far, gpu, broken] = out.runtimes;
@@ -77,16 +78,29 @@ describe('compareRuntimes', () => {
     expect(far!.maxAbsDeltaProbability).toBeCloseTo(0.15, 6); // the shift (only 0.9 is clamped, to 1)
     expect(gpu).toEqual({ id: 'fake:gpu/fp32', backend: 'fake', engine: 'gpu', precision: 'fp32', available: false, reason: 'no GPU adapter' });
     expect(broken).toMatchObject({ available: false, reason: 'provider not installed' });
+    expect(far!.meanAbsDeltaProbability).toBeCloseTo((5 * 0.15 + 0.1) / 6, 6);
     for (const r of [ref!, close!, far!]) {
-      expect(r.latencyMs!.runs).toBe(5);
-      expect(r.latencyMs!.p95).toBeGreaterThanOrEqual(r.latencyMs!.p50);
-      expect(r.throughput).toMatchObject({ batch: 4, runs: 2 });
-      expect(r.throughput!.imagesPerSecond).toBeGreaterThan(0);
+      expect(r.points!.map((p) => [p.batch, p.concurrency])).toEqual([
+        [1, 1],
+        [4, 1],
+      ]);
+      for (const p of r.points!) {
+        expect(p.latencyMs.runs).toBe(3);
+        expect(p.latencyMs.p99).toBeGreaterThanOrEqual(p.latencyMs.p50);
+        expect([1, 2]).toContain(p.windows);
+        expect(p.imagesPerSecond).toBeGreaterThan(0);
+      }
+      expect(r.latencyMs!.runs).toBe(3);
+      expect(r.throughput!.imagesPerSecond).toBe(Math.max(...r.points!.map((p) => p.imagesPerSecond)));
       expect(r.coldStartMs).toBeGreaterThanOrEqual(0);
       expect(r.peakRssDeltaMiB).toBeGreaterThanOrEqual(0);
+      expect(r.aucCi!.lower).toBeLessThanOrEqual(r.auc!);
     }
-    // per runtime: cold start (1), predictions in chunks of 2 (2 + 2 + 2), warm-up (1), 5 timed, throughput warm-up + 2 timed
-    expect(log.filter((l) => l.startsWith('ref:'))).toEqual(['ref:1', 'ref:2', 'ref:2', 'ref:2', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:1', 'ref:4', 'ref:4', 'ref:4', 'ref:dispose']);
+    // ref: cold start (1), the slowness probe = image 0 (1), images 1–5 in chunks of 2 (2 + 2 + 1), then per point warm-up (1) + 3 or 6 timed
+    const calls = log.filter((l) => l.startsWith('ref:'));
+    expect(calls.slice(0, 6)).toEqual(['ref:1', 'ref:1', 'ref:2', 'ref:2', 'ref:1', 'ref:1']);
+    expect(calls.at(-1)).toBe('ref:dispose');
+    expect(calls.filter((l) => l === 'ref:4').length === 4 || calls.filter((l) => l === 'ref:4').length === 7).toBe(true);
   });
 
   it('uses the reference asked for, and refuses one that is absent', async () => {
@@ -95,8 +109,9 @@ describe('compareRuntimes', () => {
       images,
       truth: TRUTH,
       reference: 'b:y/fp32',
-      latencyRuns: 1,
-      throughputRuns: 1,
+      batchSizes: [1],
+      windowRuns: 1,
+      maxWindows: 1,
     });
     expect(out.reference).toBe('b:y/fp32');
     expect(out.runtimes[0]!.labelAgreement).toBeCloseTo(5 / 6, 12);
@@ -111,12 +126,31 @@ describe('compareRuntimes', () => {
     expect(log.length).toBe(before);
   });
 
+  it('a runtime that runs calls concurrently is also measured with several requests in flight at batch 1', async () => {
+    const log: string[] = [];
+    const out = await compareRuntimes([candidate('c:x/fp32', 0, log, { concurrent: true })], {
+      images,
+      truth: TRUTH,
+      batchSizes: [1, 2],
+      concurrency: [1, 3],
+      windowRuns: 2,
+      maxWindows: 1,
+      camImages: 0,
+    });
+    expect(out.runtimes[0]!.points!.map((p) => [p.batch, p.concurrency])).toEqual([
+      [1, 1],
+      [2, 1],
+      [1, 3],
+    ]);
+  });
+
   it('reports AUC as null when the images hold one class only', async () => {
     const out = await compareRuntimes([candidate('a:x/fp32', 0, [])], {
       images,
       truth: [1, 1, 1, 1, 1, 1],
-      latencyRuns: 1,
-      throughputRuns: 1,
+      batchSizes: [1],
+      windowRuns: 1,
+      maxWindows: 1,
     });
     expect(out.runtimes[0]!.auc).toBeNull();
   });
@@ -129,13 +163,28 @@ describe('compareRuntimes', () => {
         return { ...m, forward: async (b: ImageBatch) => (await new Promise((r) => setTimeout(r, 40 * b.shape[0])), m.forward(b)) };
       },
     };
-    const out = await compareRuntimes([candidate('a:x/fp32', 0, []), slow], { images, truth: TRUTH, budgetMs: 100, latencyRuns: 20, throughputBatch: 4 });
+    // 40 ms per image counts as slow at a 30 ms threshold: 3 images, batch 1 only, whatever the sweep asks
+    const out = await compareRuntimes([candidate('a:x/fp32', 0, []), slow], {
+      images,
+      truth: TRUTH,
+      slowMsPerImage: 30,
+      slowImages: 3,
+      batchSizes: [1, 4, 16],
+      windowRuns: 2,
+      maxWindows: 2,
+      camImages: 0,
+    });
     const r = out.runtimes[1]!;
-    // cold start 40 ms + the first 2 images (80 ms) exceed the 100 ms budget: the last 4 images are not computed
-    expect(r.imagesCompared).toBe(2);
+    expect(r.slow).toBe(true);
+    expect(r.imagesCompared).toBe(3);
     expect(r.labelAgreement).toBe(1);
-    expect(r.latencyMs!.runs).toBe(1);
-    expect(r.throughput).toBeUndefined();
-    expect(r.note).toBe('time budget spent: agreement and AUC on the first 2 of 6 images; time budget spent: throughput at batch 4 not measured');
+    expect(r.points!.map((p) => p.batch)).toEqual([1]);
+    expect(r.note).toMatch(/^slow \(\d+ ms per image at batch 1 > 30 ms\): compared on up to 3 images at batch 1 only, as the budget allows \(fullSweep measures all\)$/);
+    // its one latency sample is the probe: nothing timed twice
+    expect(r.points![0]!.latencyMs.runs).toBe(1);
+    // the budget: a 150 ms budget for the same runtime measured in full stops the sweep and lists what it left out
+    const cut = await compareRuntimes([slow], { images, truth: TRUTH, fullSweep: true, budgetMs: 150, batchSizes: [1, 4, 16], windowRuns: 2, maxWindows: 2, camImages: 0 });
+    expect(cut.runtimes[0]!.note).toMatch(/time budget spent: agreement and AUC on the first \d of 6 images/);
+    expect(cut.runtimes[0]!.note).toMatch(/time budget spent: not measured: batch 4, batch 16/);
   });
 });
