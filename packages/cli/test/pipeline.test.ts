@@ -33,6 +33,12 @@ const tiny = [
   'none',
 ];
 
+/** A 2-fold frozen-trunk cv of ResNet18 at 32 px, 2 epochs, random weights, the trainer on tfjs-wasm. */
+const tinyCv = (manifest: string): string[] => [
+  ...['cv', '--manifest', manifest, '--architectures', 'resnet18', '--pathways', 'automated', '--folds', '2', '--input-size', '32'],
+  ...['--mode', 'frozen-trunk', '--epochs', '2', '--batch-size', '4', '--train-runtime', 'tfjs:wasm', '--weights', 'none'],
+];
+
 describe('affnet pipeline on tiny inputs', () => {
   let manifest: string;
   const bundle = join(dir, 'bundle');
@@ -209,34 +215,7 @@ describe('affnet pipeline on tiny inputs', () => {
 
   it('cv writes results, folds and a report, and a rerun resumes every fold', async () => {
     const out = join(dir, 'cv');
-    const args = [
-      'cv',
-      '--manifest',
-      manifest,
-      '--out',
-      out,
-      '--architectures',
-      'resnet18',
-      '--pathways',
-      'automated',
-      '--folds',
-      '2',
-      '--input-size',
-      '32',
-      '--mode',
-      'frozen-trunk',
-      '--epochs',
-      '2',
-      '--batch-size',
-      '4',
-      '--train-runtime',
-      'tfjs:wasm',
-      '--weights',
-      'none',
-      '--gallery',
-      '1',
-      '--json',
-    ];
+    const args = [...tinyCv(manifest), '--out', out, '--gallery', '1', '--json'];
     expect(await runCli(args)).toBe(0);
     expect(JSON.parse(io.out)).toMatchObject({ folds: 2, computed: 2, resumed: 0, report: join(out, 'report.html') });
     io.out = '';
@@ -246,36 +225,7 @@ describe('affnet pipeline on tiny inputs', () => {
   }, 180_000);
 
   it('cv with the ONNX Runtime trunk, a feature folder, a standardised L2 head; report merges two runs as arms', async () => {
-    const common = [
-      'cv',
-      '--manifest',
-      manifest,
-      '--architectures',
-      'resnet18',
-      '--pathways',
-      'automated',
-      '--folds',
-      '2',
-      '--input-size',
-      '32',
-      '--mode',
-      'frozen-trunk',
-      '--epochs',
-      '2',
-      '--batch-size',
-      '4',
-      '--train-runtime',
-      'tfjs:wasm',
-      '--weights',
-      'none',
-      '--gallery',
-      '1',
-      '--runtime',
-      'onnx',
-      '--feature-cache',
-      join(dir, 'features'),
-      '--json',
-    ];
+    const common = [...tinyCv(manifest), '--gallery', '1', '--runtime', 'onnx', '--feature-cache', join(dir, 'features'), '--json'];
     const a = join(dir, 'cv-a');
     const b = join(dir, 'cv-b');
     expect(await runCli([...common, '--out', a, '--standardise-features', '--l2', '0.1'])).toBe(0);
