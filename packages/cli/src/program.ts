@@ -37,7 +37,7 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     if (e instanceof CliError) {
-      process.stderr.write(`affnet: ${e.message}\n`);
+      process.stderr.write(`affnet: [${e.code}] ${e.cliMessage}\n`);
       return e.exitCode;
     }
     if (isAffnetError(e)) {

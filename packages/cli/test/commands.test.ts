@@ -24,7 +24,7 @@ describe('affnet commands', () => {
     [['annotat', '--help'], 2, 'unknown command "annotat".'],
     [['repot', '--results', 'r.json'], 2, 'Did you mean "report"?'],
     [['cv', '--out', 'x'], 1, "required option '--manifest <file>' not specified"],
-    [['report'], 2, 'give --results FILE, --compare FILE, or both'],
+    [['report'], 2, '[E_OPTION_INVALID] report: give --results FILE, --compare FILE, or both'],
     [['report', '--results', '/nonexistent/results.json'], 2, '[E_FILE_NOT_FOUND] /nonexistent/results.json: experiment results file not found'],
     [['report', '--compare', 'x.json', '--gallery', 'many'], 2, '--gallery: expected a whole number in [0, 100], got "many"'],
     [['report', '--compare', 'x.json', '--cam-cases', '3'], 2, 'did you mean --gallery 3?'],

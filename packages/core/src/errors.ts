@@ -26,6 +26,8 @@ export type AffnetErrorCode =
   | 'E_DOWNLOAD'
   /** A file's checksum is not the pinned one. */
   | 'E_CHECKSUM_MISMATCH'
+  /** A run stopped before it finished (rerun to continue), or finished with failed items (each recorded). */
+  | 'E_INCOMPLETE'
   | 'E_IO';
 
 /**
