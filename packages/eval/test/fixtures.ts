@@ -102,6 +102,15 @@ export function makeComparison(): ComparisonResults {
     reference: 'tfjs/cpu/fp32',
     memoryMethod: 'RSS test method',
     machine: { cpu: 'test cpu', cores: 2, load: '1.00' },
+    preprocessingMsPerImage: 12.5,
+    verdict: {
+      text: 'tfjs/cpu/fp32 at batch 16: 123.4 images/s, p95 15.3 ms — the fastest configuration with p95 ≤ 500 ms, label agreement ≥ 99.0%, max |Δp| ≤ 0.05',
+      runtime: 'tfjs/cpu/fp32',
+      batch: 16,
+      concurrency: 1,
+      constraints: { maxP95Ms: 500, minAgreement: 0.99, maxDeltaP: 0.05 },
+      excluded: ['onnx/cpu/int8: label agreement 90.0% < 99.0%'],
+    },
     runtimes: [
       {
         id: 'tfjs/cpu/fp32',
@@ -127,9 +136,16 @@ export function makeComparison(): ComparisonResults {
         reportedEngine: 'onnx/cpu/int8',
         labelAgreement: 0.9,
         maxAbsDeltaProbability: 0.0123,
+        meanAbsDeltaProbability: 0.0051,
         auc: 0.94,
+        aucCi: { lower: 0.85, upper: 0.99, confidence: 0.95 },
+        camCorrelation: 0.9812,
         latencyMs: { p50: 4.5, p95: 5.5, runs: 20 },
         throughput: { imagesPerSecond: 400, batch: 16, runs: 3 },
+        points: [
+          { runtime: 'onnx/cpu/int8', batch: 1, concurrency: 1, latencyMs: { p50: 4.5, p90: 5, p95: 5.5, p99: 6, mean: 4.6, sd: 0.4, runs: 20 }, imagesPerSecond: 217, windows: 2, stable: true },
+          { runtime: 'onnx/cpu/int8', batch: 16, concurrency: 1, latencyMs: { p50: 39, p90: 40, p95: 41, p99: 45, mean: 40, sd: 1.5, runs: 10 }, imagesPerSecond: 400, windows: 3, stable: false },
+        ],
         coldStartMs: 80,
         peakRssDeltaMiB: 20,
       },

@@ -93,7 +93,16 @@ describe('HTML report from results', () => {
   });
 
   it('lists available runtimes in a table and absent ones with their reason', () => {
-    expect(tableRow(html, 'Runtime comparison', 'onnx/cpu/int8')).toEqual(['onnx/cpu/int8', '90.0%', '1.2e-2', '0.940', '4.50', '5.50', '400', '80.0', '20.0']);
+    expect(tableRow(html, 'Runtime comparison', 'onnx/cpu/int8')).toEqual(['onnx/cpu/int8', '90.0%', '1.2e-2', '5.1e-3', '0.940 [0.850, 0.990]', '0.981', '4.50 / 5.50', '400 (16)', '80.0', '20.0']);
+    // a results file without the newer fields (no sweep, no CI, no CAM r) still renders
+    expect(tableRow(html, 'Runtime comparison', 'tfjs/cpu/fp32 (reference)')).toEqual(['tfjs/cpu/fp32 (reference)', '100.0%', '0.0e+0', '—', '0.960', '—', '12.5 / 15.3', '123 (16)', '250', '42.5']);
+    expect(tableRow(html, 'Every measured point', 'onnx/cpu/int8')).toEqual(['onnx/cpu/int8', '1', '1', '4.50', '5.00', '5.50', '6.00', '4.60', '0.400', '217', '2', 'yes']);
+    // the verdict comes first in the section
+    const section = html.slice(html.indexOf('<h2>Runtime comparison</h2>'));
+    expect(section.indexOf('Verdict: tfjs/cpu/fp32 at batch 16')).toBeGreaterThan(0);
+    expect(section.indexOf('Verdict:')).toBeLessThan(section.indexOf('One bundle'));
+    expect(section).toContain('Ruled out by agreement: onnx/cpu/int8: label agreement 90.0% &lt; 99.0%');
+    expect(section).toContain('Reading and preprocessing took 12.5 ms per image');
     expect(html).toContain('onnx/cuda/fp32: CUDA provider not installed (ONNXRUNTIME_NODE_INSTALL=cuda12)');
   });
 
@@ -108,7 +117,7 @@ describe('HTML report from results', () => {
     expect(md).toContain('| ResNet50 | 1.000 | 0.900 | 0.800 | 0.900 | 0.900 | 0.900 | 0.071 |');
     expect(md).toContain('![Accuracy against epoch');
     const figs = files.filter((f) => f.endsWith('.svg'));
-    expect(figs.length).toBe(4);
+    expect(figs.length).toBe(6); // 4 as before + the sweep's two (latency against batch, throughput against latency)
     for (const f of figs) expect(existsSync(f)).toBe(true);
     expect(files.filter((f) => f.endsWith('.png')).length).toBe(16);
   });
