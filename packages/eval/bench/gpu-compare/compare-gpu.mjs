@@ -1,12 +1,11 @@
 /**
  * The runtime comparison (eval `compareRuntimes`: agreement, |Δp|, CAM correlation, the batch and
  * concurrency sweep with p50…p99, the verdict) on a GPU machine, for ONNX Runtime's CPU (reference),
- * WebGPU and CUDA providers at fp32 and fp16 — bundled into one file by prepare.sh so that the GPU
+ * WebGPU and CUDA providers at fp32 and fp16 and TensorFlow.js WebGPU — bundled into one file by prepare.sh so that the GPU
  * machine needs only node and onnxruntime-node (from .gpu/). The bundle is ResNet50 at 256 px with
  * seeded random weights (core `initialBundle`, built here: a 94 MB file would not fit the carry) on
  * 32 seeded smooth z-scored images with balanced labels, so AUCs mean nothing; agreement and speed do.
- * TensorFlow.js WebGPU is not in it (its Dawn binding would not fit the carry with the rest; the
- * earlier tfjs WebGPU figures are in ../shared/gpu/README.md).
+ * TensorFlow.js runs on its WebGPU engine (Dawn, the `webgpu` package, packed for Linux x64).
  *
  *   source .gpu/setup.sh; node .gpu-compare/compare-gpu.mjs [--quick]     # on the GPU machine
  *   node .gpu-compare/compare-gpu.mjs --quick                            # here: a dry run (CPU rows only)
@@ -22,6 +21,7 @@ import { compareRuntimes } from '../../dist/compare/compare.js';
 import { runtimeCandidates } from '../../dist/compare/candidates.js';
 import { chooseVerdict, DEFAULT_CONSTRAINTS, pointsCsv } from '../../dist/compare/stats.js';
 import { createOnnxBackend } from '../../../backend-onnx/dist/runtime/onnx-backend.js';
+import { createTfjsBackend } from '../../../backend-tfjs/dist/backend.js';
 
 const quick = process.argv.includes('--quick');
 const out = join(process.env.OUT ?? 'results', 'gpu-compare');
@@ -57,7 +57,10 @@ function images(n, size, seed) {
 
 const bundle = initialBundle({ architecture: 'resnet50', inputSize: SIZE, labels: ['AFF', 'NFF'], positiveLabel: 'AFF', pathway: 'automated', tool: 'gpu-compare', seed: 7 });
 const backend = createOnnxBackend({ cacheDir: false });
-const specs = ['cpu', 'webgpu', 'cuda'].flatMap((engine) => (engine === 'cpu' ? ['fp32'] : ['fp32', 'fp16']).map((precision) => ({ spec: { backend: 'onnx', engine, precision }, backend })));
+const specs = [
+  ...['cpu', 'webgpu', 'cuda'].flatMap((engine) => (engine === 'cpu' ? ['fp32'] : ['fp32', 'fp16']).map((precision) => ({ spec: { backend: 'onnx', engine, precision }, backend }))),
+  { spec: { backend: 'tfjs', engine: 'webgpu', precision: 'fp32' }, backend: createTfjsBackend() },
+];
 const candidates = await runtimeCandidates(bundle, specs);
 const t0 = performance.now();
 const compared = await compareRuntimes(candidates, {

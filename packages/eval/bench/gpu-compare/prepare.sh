@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../../.." && pwd)"
 cd "$root"
-npx --yes pnpm@12.4.2 --filter "@affnet/eval..." --filter "@affnet/backend-onnx..." run build >/dev/null
+npx --yes pnpm@12.4.2 --filter "@affnet/eval..." --filter "@affnet/backend-onnx..." --filter "@affnet/backend-tfjs..." run build >/dev/null
 mkdir -p .gpu-compare
 grep -qx '/.gpu-compare/' .git/info/exclude 2>/dev/null || echo '/.gpu-compare/' >> .git/info/exclude
 node --input-type=module -e "
@@ -27,7 +27,7 @@ const shim = {
 };
 await esbuild.build({
   entryPoints: ['$here/compare-gpu.mjs'], bundle: true, platform: 'node', format: 'esm', target: 'node20',
-  outfile: '.gpu-compare/compare-gpu.mjs', external: ['onnxruntime-node', '@huggingface/transformers'],
+  outfile: '.gpu-compare/compare-gpu.mjs', external: ['onnxruntime-node', '@huggingface/transformers', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
   alias: { sharp: '$here/sharp-stub.mjs' }, plugins: [shim], logLevel: 'warning',
   banner: { js: \"import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);\" },
 });"
@@ -43,6 +43,12 @@ cp -L "$ort/onnxruntime-node/package.json" "$o/"
 cp -rL "$ort/onnxruntime-node/dist" "$o/"
 cp -rL "$ort/onnxruntime-node/bin/napi-v6/linux/x64" "$o/bin/napi-v6/linux/"
 cp -rL "$ort/onnxruntime-common" .gpu-compare/node_modules/
+# Dawn for Node (TensorFlow.js WebGPU): the package and its Linux x64 binary only.
+wg=$(ls -d node_modules/.pnpm/webgpu@*/node_modules/webgpu | head -1)
+w=.gpu-compare/node_modules/webgpu
+mkdir -p "$w/dist"
+cp -L "$wg/package.json" "$wg/index.js" "$w/"
+cp -rL "$wg/dist/linux-x64" "$w/dist/"
 # A dry run here (CPU rows; the GPU rows are listed absent with the reason).
 node .gpu-compare/compare-gpu.mjs --quick
 pack="${AFFNET_GPU_PACK:-$root/../shared/gpu/pack.sh}"
