@@ -6,12 +6,13 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { runtimeId } from '@affnet/core';
 import { buildReport, evaluateBundle, writeJsonAtomic, writeReport } from '@affnet/eval';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { checkOutFolder, parseIntOption } from '../options/parse.js';
 import { addRuntimeOption, retireFlags, runtimeFlagsRetired } from '../options/runtime.js';
 import { emit, progress } from '../output.js';
-import { loadBundleOn, runtimeLabel } from '../runtime/backends.js';
+import { loadBundleOn } from '../runtime/backends.js';
 
 interface EvaluateFlags extends ManifestOptions {
   bundle: string;
@@ -54,7 +55,7 @@ export function registerEvaluate(program: Command): void {
       {
         results: resultsFile,
         report: written.html,
-        runtime: runtimeLabel(model.runtime),
+        runtime: runtimeId(model.runtime),
         images: run.predictions.length,
         leftOut,
         truncatedRead: truncated,
@@ -63,7 +64,7 @@ export function registerEvaluate(program: Command): void {
       f,
       () =>
         [
-          `runtime: ${runtimeLabel(model.runtime)}`,
+          `runtime: ${runtimeId(model.runtime)}`,
           `images: ${run.predictions.length} evaluated${truncated ? ` (${truncated} from truncated files, --accept-truncated)` : ''}, ${leftOut} left out (unreadable)`,
           `accuracy: ${(correct / Math.max(1, run.predictions.length)).toFixed(3)}`,
           `results: ${resultsFile}`,

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { AffnetError, predictImages, preprocess, readRadiograph, type ClickPoints, type Preprocessed, type Radiograph } from '@affnet/core';
+import { AffnetError, predictImages, runtimeId, preprocess, readRadiograph, type ClickPoints, type Preprocessed, type Radiograph } from '@affnet/core';
 import { camOverlayPng } from '@affnet/eval';
 import { collectFiles } from '../batch/collect-files.js';
 import { openJsonlLog, type JsonlLog } from '../batch/jsonl-log.js';
@@ -18,7 +18,7 @@ import { readManifestOption, TRUNCATED_HELP } from '../options/manifest.js';
 import { checkOutFolder, parseIntOption } from '../options/parse.js';
 import { addRuntimeOption, retireFlags, runtimeFlagsRetired } from '../options/runtime.js';
 import { emitLine, progress } from '../output.js';
-import { loadBundleOn, runtimeLabel } from '../runtime/backends.js';
+import { loadBundleOn } from '../runtime/backends.js';
 
 interface PredictOptions {
   bundle: string;
@@ -67,7 +67,7 @@ export function registerPredict(program: Command): void {
     const missing = inputs.find((i) => !existsSync(i));
     if (opts.cam && missing) throw new AffnetError('E_OPTION_INVALID', `"${missing}" is not a file or folder (--cam takes no value: the overlays go to OUT/cam/)`);
     const model = await loadBundleOn(opts.bundle, opts.runtime, { features: Boolean(opts.cam) });
-    const runtime = runtimeLabel(model.runtime);
+    const runtime = runtimeId(model.runtime);
     const m = model.bundle.manifest;
     const spec = m.preprocessing;
     const clicks = new Map<string, ClickPoints>();

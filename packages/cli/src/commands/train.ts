@@ -5,14 +5,14 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AffnetError, formatWarning, startBundle, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
+import { AffnetError, formatWarning, runtimeId, startBundle, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
 import { createDiskFeatureCache, labelledImages, pathwaySpec, prepareImages, setWarnings, specKey, type PreparedImage } from '@affnet/eval';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../options/parse.js';
 import { trainEngineOptions } from '../options/runtime.js';
 import { addTrainingOptions, checkFrozenTrunkFlags, normalisationOption, trainingSettings, type TrainingFlags } from '../options/training.js';
 import { emit, progress } from '../output.js';
-import { createTrainer, openRuntime, runtimeLabel } from '../runtime/backends.js';
+import { createTrainer, openRuntime } from '../runtime/backends.js';
 import { startingWeights, whyRandom } from '../runtime/pretrained.js';
 
 interface TrainFlags extends ManifestOptions, TrainingFlags {
@@ -121,8 +121,8 @@ export function registerTrain(program: Command): void {
       {
         bundle: f.out,
         runtime: result.runtime,
-        trainedOn: runtimeLabel(result.runtime),
-        ...(trunk ? { trunkFeaturesOn: runtimeLabel(trunk.runtime) } : {}),
+        trainedOn: runtimeId(result.runtime),
+        ...(trunk ? { trunkFeaturesOn: runtimeId(trunk.runtime) } : {}),
         bestEpoch: result.bestEpoch,
         stopReason: result.stopReason,
         resumedFrom: result.resumedFrom,
@@ -135,7 +135,7 @@ export function registerTrain(program: Command): void {
       () =>
         [
           `bundle: ${join(f.out)}`,
-          `trained on: ${runtimeLabel(result.runtime)}${trunk ? `, trunk features on ${runtimeLabel(trunk.runtime)}` : ''}; ${train.length} training and ${validation.length} validation images; start: ${start?.description ?? `random (seed ${seed})`}`,
+          `trained on: ${runtimeId(result.runtime)}${trunk ? `, trunk features on ${runtimeId(trunk.runtime)}` : ''}; ${train.length} training and ${validation.length} validation images; start: ${start?.description ?? `random (seed ${seed})`}`,
           `epochs: ${result.history.length} (${result.stopReason}${result.resumedFrom ? `, resumed after epoch ${result.resumedFrom}` : ''}); best epoch ${result.bestEpoch}`,
           last ? `last epoch: loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}${last.valAccuracy !== undefined ? `, validation accuracy ${last.valAccuracy.toFixed(3)}` : ''}` : '',
         ].join('\n'),

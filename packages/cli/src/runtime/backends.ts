@@ -12,7 +12,6 @@ import {
   parseRuntimeSpec,
   readBundle,
   resolveRuntime,
-  runtimeId,
   type BackendRegistry,
   type LoadedModel,
   type LoadOptions,
@@ -86,9 +85,4 @@ export async function loadBundleOn(
   const runtime = await resolveRuntime(await createRegistry(), parsed, { ...needs, normalisation: bundle.manifest.preprocessing.normalisation }, option);
   if (runtime.note) process.stderr.write(`${runtime.note}\n`);
   return runtime.backend.load(bundle, { ...runtime.loadOptions, ...extra });
-}
-
-/** "onnx:cpu/fp32": what ran, in the runtime grammar (a record's value works as `--runtime`). */
-export function runtimeLabel(r: RuntimeInfo): string {
-  return runtimeId(r);
 }

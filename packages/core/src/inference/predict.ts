@@ -13,11 +13,9 @@ import { mapHeatmapToOriginal } from '../pathways/heatmap.js';
 import { normaliseMap } from '../cam/normalise.js';
 import type { Affine } from '../geometry/affine.js';
 
-/** One preprocessed image: NHWC [N, N, 3] values (`preprocess(…).data`) and, for CAMs on the original, the pathway transform. */
+/** One preprocessed image: NHWC [N, N, 3] values (`preprocess(…).data`); map its CAM back with {@link camOnOriginal} and the pathway transform. */
 export interface PredictInput {
   data: Float32Array;
-  /** Original → network input transform (`preprocess(…).transform`). */
-  transform?: Affine;
 }
 
 export interface ImagePrediction {

@@ -1,3 +1,8 @@
+/**
+ * A wide, cheap low-pass filter: average down by an integer factor, box-blur three times (≈ Gaussian)
+ * at the small size, and interpolate back up bilinearly. Used for scatter and for the large-kernel
+ * unsharp mask of the image processing; both only need the low frequencies. @internal
+ */
 export interface SmallPlane {
   width: number;
   height: number;
