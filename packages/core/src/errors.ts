@@ -92,7 +92,7 @@ export function choiceError(option: string, value: string, valid: readonly strin
  * parsed back.
  */
 export interface RunWarning {
-  kind: 'left-out' | 'truncated-read' | 'metric' | 'note';
+  kind: 'left-out' | 'truncated-read' | 'metric' | 'alignment' | 'note';
   /** The file it is about (as written in the manifest, or the path). */
   file?: string;
   /** What happened, in words (an error code in brackets first where there is one). */
@@ -101,6 +101,6 @@ export interface RunWarning {
 
 /** "file: left out: detail" — one line for reports and terminals. */
 export function formatWarning(w: RunWarning): string {
-  const what = w.kind === 'left-out' ? 'left out: ' : w.kind === 'truncated-read' ? '' : w.kind === 'metric' ? 'metric: ' : '';
+  const what = w.kind === 'left-out' ? 'left out: ' : w.kind === 'truncated-read' ? '' : w.kind === 'metric' ? 'metric: ' : w.kind === 'alignment' ? 'alignment: ' : '';
   return `${w.file ? `${w.file}: ` : ''}${what}${w.detail}`;
 }

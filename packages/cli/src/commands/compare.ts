@@ -61,7 +61,7 @@ async function images(bundle: ModelBundle, manifest: Manifest, count: number, ca
   const spec = bundle.manifest.preprocessing;
   const subset = { ...manifest, items: manifest.items.slice(0, count + calibration) };
   const t0 = performance.now();
-  const set = (await prepareImages(subset, [spec], { read })).get(specKey(spec))!;
+  const set = (await prepareImages(subset, [spec], { read, ...(bundle.manifest.aligner ? { aligner: bundle.manifest.aligner } : {}) })).get(specKey(spec))!;
   const preprocessingMsPerImage = (performance.now() - t0) / Math.max(1, subset.items.length);
   const ok = set.images.filter((x) => x !== undefined);
   const test = ok.slice(0, count);

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { listArchitectures, type Architecture, type PathwayName } from '@affnet/core';
+import { listArchitectures, readAligner, type Architecture, type PathwayName } from '@affnet/core';
 import { buildReport, runCrossValidation, writeReport, type CvEvent, type CvOutcome } from '@affnet/eval';
 import { CliError } from '../errors.js';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
@@ -28,6 +28,7 @@ export interface CvFlags extends ManifestOptions, TrainingFlags {
   deletionImages: string;
   deletionSteps: string;
   keepBundles?: boolean | string;
+  aligner?: string;
   report?: boolean;
   json?: boolean;
 }
@@ -63,6 +64,7 @@ export function cvProgress(): { onEvent(e: CvEvent): void; stop(): void } {
         if (e.type === 'fold-resumed') folds.tick(1, { fold: e.key });
       } else if (e.type === 'fold-done') folds?.tick(1, { fold: e.key });
       else if (e.type === 'fold-discarded') process.stderr.write(`cv: ${e.key}: ${e.reason}\n`);
+      else if (e.type === 'aligner') process.stderr.write(`cv: auto pathway: fold ${e.fold + 1}'s aligner fitted on ${e.images} images of the other folds in ${e.seconds.toFixed(1)} s\n`);
     },
     stop() {
       folds?.stop();
@@ -73,7 +75,7 @@ export function cvProgress(): { onEvent(e: CvEvent): void; stop(): void } {
 export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?: string; signal?: AbortSignal } = {}): Promise<CvOutcome & { report?: string }> {
   const manifest = await readManifestOption(f);
   const architectures = parseList('--architectures', f.architectures, listArchitectures());
-  const pathways = parseList('--pathways', f.pathways, ['automated', 'intervention'] as PathwayName[]);
+  const pathways = parseList('--pathways', f.pathways, ['automated', 'intervention', 'auto'] as PathwayName[]);
   const folds = parseIntOption('--folds', f.folds, 2, 100)!;
   const seed = parseIntOption('--seed', f.seed)!;
   const inputSize = parseInputSizes(f.inputSize, architectures);
@@ -119,6 +121,7 @@ export async function runCvCommand(f: CvFlags, extra: { notes?: string[]; title?
       },
       galleryPerFold: gallery,
       ...(f.camQuality !== false && hasTruth(manifest) ? { camQuality: { regionOf: truthRegions(manifest, (m) => process.stderr.write(`cv: ${m}\n`)), maxImages: camImages, steps } } : {}),
+      ...(f.aligner ? { aligner: await readAligner(f.aligner) } : {}),
       keepBundles: typeof f.keepBundles === 'string' ? f.keepBundles.split(',').map((k) => k.trim()) : Boolean(f.keepBundles),
       onEvent: bar.onEvent,
       ...(extra.signal ? { signal: extra.signal } : {}),
@@ -140,7 +143,8 @@ export function registerCv(program: Command): void {
     .description('K-fold cross-validation (stratified, grouped by patient) of networks × pathways, then the report; resumable')
     .requiredOption('--out <dir>', 'output folder (results.json, folds/, cam/, report.html); rerun to resume')
     .option('--architectures <list>', 'comma-separated networks', 'resnet50,vgg19,inception_v3')
-    .option('--pathways <list>', 'automated, intervention or both', 'automated,intervention')
+    .option('--pathways <list>', 'automated, intervention (the clicks), auto (the intervention crop on points the aligner finds), comma-separated', 'automated,intervention')
+    .option('--aligner <file>', "auto pathway: one aligner for every fold (affnet align train, or a bundle carrying one); default: one per fold, fitted on the other folds' clicks")
     .option('--folds <k>', 'number of folds', '5')
     .option('--input-size <n>', 'network input side: one number, or per network "vgg19=64,inception_v3=75"', '256')
     .option('--crop-fraction <x>', 'intervention pathway: crop side as a fraction of the padded image side')

@@ -8,6 +8,11 @@ import type { Architecture } from '@affnet/core';
 
 export interface DemoSettings {
   cohort: { patients: number; images: [number, number]; height: [number, number]; difficulty: number; seed: number };
+  /**
+   * The auto pathway's aligner is fitted on a second phantom cohort (another seed: none of the demo
+   * cohort's images), on its ground-truth clicks; labels are not used.
+   */
+  alignment: { patients: number; seed: number; grid: number; epochs: number };
   architectures: Architecture[];
   inputSize: Partial<Record<Architecture, number>>;
   folds: number;
@@ -22,6 +27,7 @@ export interface DemoSettings {
 
 export const DEMO_SETTINGS: DemoSettings = {
   cohort: { patients: 30, images: [2, 3], height: [600, 800], difficulty: 0.3, seed: 1 },
+  alignment: { patients: 120, seed: 1001, grid: 96, epochs: 12 },
   architectures: ['resnet50', 'vgg19', 'inception_v3'],
   // InceptionV3 needs ≥ 75 px; 107 px gives it a 2×2 feature map like the others' at 64 px.
   inputSize: { resnet50: 128, vgg19: 128, inception_v3: 139 },
@@ -37,6 +43,7 @@ export const DEMO_SETTINGS: DemoSettings = {
 
 export const QUICK_SETTINGS: DemoSettings = {
   cohort: { patients: 8, images: [1, 2], height: [200, 240], difficulty: 0.3, seed: 1 },
+  alignment: { patients: 6, seed: 1001, grid: 48, epochs: 2 },
   architectures: ['resnet18'],
   inputSize: { resnet18: 32 },
   folds: 2,
@@ -52,7 +59,9 @@ export const QUICK_SETTINGS: DemoSettings = {
 export function describeSettings(s: DemoSettings): string[] {
   return [
     `Demo settings: phantom cohort of ${s.cohort.patients} patients (${s.cohort.images.join('–')} radiographs each, ${s.cohort.height.join('–')} px tall, difficulty ${s.cohort.difficulty}, seed ${s.cohort.seed}); ` +
-      `${s.folds}-fold cross-validation of ${s.architectures.join(', ')} on both pathways at inputs ${Object.entries(s.inputSize)
+      `${s.folds}-fold cross-validation of ${s.architectures.join(', ')} on three pathways (automated, intervention on the cohort's clicks, auto on the points an aligner finds; the aligner fitted on a separate phantom cohort of ${s.alignment.patients} patients, seed ${s.alignment.seed}) at inputs ${Object.entries(
+        s.inputSize,
+      )
         .map(([a, n]) => `${a} ${n} px`)
         .join(', ')}; ` +
       `training mode ${s.training.mode} (trunk features computed once per image by the inference runtime and shared by the folds; only the dense head trains${s.training.standardiseFeatures ? ', on standardised features' : ''}), ${s.training.epochs} epochs, batch ${s.training.batchSize}, ${s.training.optimizer} at ${s.training.learningRate}${s.training.l2 ? `, L2 ${s.training.l2} on the head` : ''}, balanced class weights.`,

@@ -11,7 +11,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { loadManifest, saveManifest } from '@affnet/core';
+import { loadManifest, readRadiograph, saveManifest, trainAligner, writeAligner } from '@affnet/core';
 import { DEFAULT_CONSTRAINTS, foldKey, buildReport, readComparisonResults, writeReport } from '@affnet/eval';
 import { generateCohort } from '@affnet/phantom';
 import { CliError } from '../errors.js';
@@ -28,12 +28,15 @@ interface DemoFlags {
   json?: boolean;
 }
 
-function cvFlags(s: DemoSettings, manifest: string, out: string, architectures = s.architectures): CvFlags {
+const DEMO_PATHWAYS = ['automated', 'intervention', 'auto'];
+
+function cvFlags(s: DemoSettings, manifest: string, out: string, aligner: string, architectures = s.architectures): CvFlags {
   return {
     manifest,
     out,
     architectures: architectures.join(','),
-    pathways: 'automated,intervention',
+    pathways: DEMO_PATHWAYS.join(','),
+    aligner,
     folds: String(s.folds),
     inputSize: architectures.map((a) => `${a}=${s.inputSize[a]}`).join(','),
     mode: s.training.mode,
@@ -67,6 +70,7 @@ function cvArgv(f: CvFlags): string[] {
   if (f.l2) args.push('--l2', f.l2);
   args.push('--runtime', f.runtime, '--normalisation', f.normalisation);
   if (typeof f.keepBundles === 'string') args.push('--keep-bundles', f.keepBundles);
+  if (f.aligner) args.push('--aligner', f.aligner);
   args.push('--no-report');
   return args;
 }
@@ -95,7 +99,9 @@ function runChild(bin: string, args: string[]): Promise<void> {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Run the main job on built-in settings: phantom cohort, 5-fold cross-validation of ResNet50/VGG19/InceptionV3 on both pathways, runtime comparison, one HTML report')
+    .description(
+      'Run the main job on built-in settings: phantom cohort, 5-fold cross-validation of ResNet50/VGG19/InceptionV3 on three pathways (automated, intervention, auto), runtime comparison, one HTML report',
+    )
     .option('--out <dir>', 'output folder (rerun to resume)', 'affnet-demo')
     .option('--workers <n>', 'cross-validation worker processes (default: min(2, CPU cores); 0 = in this process)')
     .option('--quick', 'a seconds-long smoke run (tiny cohort, one small network, 2 folds)')
@@ -128,12 +134,44 @@ export function registerDemo(program: Command): void {
       }
       seconds.cohort = (Date.now() - t) / 1000;
 
+      // 1b. The auto pathway's aligner, fitted on a separate phantom cohort's ground-truth clicks.
+      t = Date.now();
+      const aligner = join(out, 'aligner.json');
+      if (!existsSync(aligner)) {
+        const alignCohort = join(out, 'align-cohort');
+        const a = s.alignment;
+        if (!existsSync(join(alignCohort, 'manifest.csv'))) {
+          const bar = progress('phantom cohort for the aligner', 1);
+          await generateCohort({
+            out: alignCohort,
+            patients: a.patients,
+            imagesPerPatient: s.cohort.images,
+            height: s.cohort.height,
+            difficulty: s.cohort.difficulty,
+            seed: a.seed,
+            dicom: false,
+            onProgress: (_done, total) => (bar.setTotal(total), bar.tick()),
+          });
+          bar.stop();
+        }
+        const items = (await loadManifest(join(alignCohort, 'manifest.csv'))).items.filter((i) => i.clicks);
+        const bar = progress('fit the aligner (read images)', items.length);
+        const train = [];
+        for (const item of items) {
+          train.push({ radiograph: await readRadiograph(item.path), clicks: item.clicks! });
+          bar.tick();
+        }
+        bar.stop();
+        await writeAligner(aligner, trainAligner(train, { grid: a.grid, epochs: a.epochs, seed: a.seed }));
+      }
+      seconds.aligner = (Date.now() - t) / 1000;
+
       // 2. Cross-validation: workers compute folds; the final pass resumes them all and writes the results.
       t = Date.now();
       const cvOut = join(out, 'cv');
       const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
       if (workers > 0 && existsSync(bin)) {
-        const total = s.architectures.length * 2 * s.folds;
+        const total = s.architectures.length * DEMO_PATHWAYS.length * s.folds;
         const bar = progress('cross-validation folds (workers)', total);
         let shown = 0;
         const poll = setInterval(() => {
@@ -142,14 +180,14 @@ export function registerDemo(program: Command): void {
           shown = Math.max(shown, done);
         }, 1000);
         try {
-          await Promise.all(shares(s.architectures, workers).map((share) => runChild(bin, cvArgv(cvFlags(s, manifest, cvOut, share)))));
+          await Promise.all(shares(s.architectures, workers).map((share) => runChild(bin, cvArgv(cvFlags(s, manifest, cvOut, aligner, share)))));
         } finally {
           clearInterval(poll);
           bar.stop();
         }
       }
       const notes = [...describeSettings(s)];
-      const cv = await runCvCommand(cvFlags(s, manifest, cvOut));
+      const cv = await runCvCommand(cvFlags(s, manifest, cvOut, aligner));
       if (!cv.results) throw new CliError('demo: cross-validation did not finish; rerun to continue', 1);
       seconds.crossValidation = (Date.now() - t) / 1000;
 
@@ -184,7 +222,7 @@ export function registerDemo(program: Command): void {
       t = Date.now();
       notes.push(
         `Runtime comparison: the ${key} bundle on its ${fold.predictions.length} held-out images (int8 calibrated on the same images, as the held-out fold is all this bundle has not seen).`,
-        `Time of this run: cohort ${seconds.cohort!.toFixed(0)} s, cross-validation ${seconds.crossValidation!.toFixed(0)} s (${workers} worker process${workers === 1 ? '' : 'es'}), comparison ${seconds.compare!.toFixed(0)} s; load average at the start ${load.toFixed(2)} on ${availableParallelism()} cores.`,
+        `Time of this run: cohort ${seconds.cohort!.toFixed(0)} s, aligner ${seconds.aligner!.toFixed(0)} s, cross-validation ${seconds.crossValidation!.toFixed(0)} s (${workers} worker process${workers === 1 ? '' : 'es'}), comparison ${seconds.compare!.toFixed(0)} s; load average at the start ${load.toFixed(2)} on ${availableParallelism()} cores.`,
       );
       const doc = await buildReport({ experiment: cv.results, experimentDir: cvOut, comparison: readComparisonResults(compareFile), notes, title: 'affnet demo: AFF vs NFF on a phantom cohort' });
       const written = writeReport(doc, join(out, 'report.html'));

@@ -11,6 +11,7 @@ import { registerCompare } from './compare.js';
 import { registerInspect } from './inspect.js';
 import { registerPhantom } from './phantom.js';
 import { registerWeights } from './weights.js';
+import { registerAlign } from './align.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerDemo,
@@ -24,4 +25,5 @@ export const commands: Array<(program: Command) => void> = [
   registerInspect,
   registerPhantom,
   registerWeights,
+  registerAlign,
 ];

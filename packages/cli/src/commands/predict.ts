@@ -70,6 +70,12 @@ export function registerPredict(program: Command): void {
     const runtime = runtimeId(model.runtime);
     const m = model.bundle.manifest;
     const spec = m.preprocessing;
+    if (spec.pathway === 'auto' && !m.aligner && !opts.clicks) {
+      throw new AffnetError('E_BUNDLE_INVALID', 'the bundle uses the auto pathway but carries no aligner to find the fracture and the shaft axis', {
+        file: opts.bundle,
+        hint: { api: 'set manifest.aligner', cli: 'retrain it with affnet train --pathway auto, or give the points with --clicks MANIFEST' },
+      });
+    }
     const clicks = new Map<string, ClickPoints>();
     if (opts.clicks) {
       const manifest = await readManifestOption({ manifest: opts.clicks });
@@ -98,10 +104,14 @@ export function registerPredict(program: Command): void {
           try {
             const radiograph = await readRadiograph(file, opts.acceptTruncated ? { truncated: 'accept' } : {});
             const c = clicks.get(resolve(file));
-            if (spec.pathway === 'intervention' && !c) {
-              throw new AffnetError('E_OPTION_INVALID', `the bundle uses the intervention pathway, which needs the fracture and axis clicks; give them with --clicks MANIFEST`, { file });
+            if (spec.pathway === 'intervention' && !c && !m.aligner) {
+              throw new AffnetError('E_OPTION_INVALID', 'the bundle uses the intervention pathway, which needs the fracture and axis clicks, and carries no aligner to find them', {
+                file,
+                hint: { api: 'pass clicks', cli: 'give them with --clicks MANIFEST (affnet annotate writes one), or use a bundle trained with an aligner' },
+              });
             }
-            ready.push({ file, radiograph, pre: preprocess(radiograph, spec, c ? { clicks: c } : {}) });
+            // Given clicks win; otherwise the bundle's aligner finds the points (intervention and auto bundles).
+            ready.push({ file, radiograph, pre: preprocess(radiograph, spec, { ...(c ? { clicks: c } : {}), ...(m.aligner && spec.pathway !== 'automated' ? { aligner: m.aligner } : {}) }) });
           } catch (e) {
             failed++;
             write(errorRecord(file, e));
@@ -127,7 +137,15 @@ export function registerPredict(program: Command): void {
           const p = results[k]!;
           const record: Record<string, unknown> & { file: string } = { file: r.file, label: p.label, probability: p.probability, positiveLabel: m.positiveLabel, runtime };
           // An image read from a truncated file (--accept-truncated) says so in its record.
-          if (r.radiograph.meta.warnings?.length) record.warnings = r.radiograph.meta.warnings;
+          const warnings = [...(r.radiograph.meta.warnings ?? [])];
+          const a = r.pre.alignment;
+          if (a) {
+            record.alignment = a.source;
+            record.points = a.clicks;
+            if (a.confidence !== undefined) record.alignmentConfidence = Number(a.confidence.toFixed(3));
+            if (a.warning) warnings.push({ kind: 'alignment', file: r.file, detail: a.warning });
+          }
+          if (warnings.length) record.warnings = warnings;
           if (camDir) {
             const png = join(camDir, overlayName(r.file));
             writeFileSync(png, await camOverlayPng(r.radiograph, p.cam!, r.pre.transform, spec.inputSize));

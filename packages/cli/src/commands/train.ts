@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AffnetError, formatWarning, runtimeId, startBundle, listArchitectures, patientHoldout, writeBundle, type Architecture, type LoadedModel } from '@affnet/core';
 import { createDiskFeatureCache, labelledImages, pathwaySpec, prepareImages, setWarnings, specKey, type PreparedImage } from '@affnet/eval';
+import { ALIGNER_HELP, alignerFor } from '../options/aligner.js';
 import { addManifestOptions, radiographReader, readManifestOption, type ManifestOptions } from '../options/manifest.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../options/parse.js';
 import { trainEngineOptions } from '../options/runtime.js';
@@ -24,6 +25,7 @@ interface TrainFlags extends ManifestOptions, TrainingFlags {
   validationFraction: string;
   earlyStopping?: string;
   checkpointDir?: string;
+  aligner?: string;
   json?: boolean;
 }
 
@@ -33,7 +35,8 @@ export function registerTrain(program: Command): void {
     .description('Train one network on labelled radiographs and write the model bundle')
     .requiredOption('--out <dir>', 'bundle folder to write')
     .option('--architecture <name>', `network: ${listArchitectures().join(', ')}`, 'resnet50')
-    .option('--pathway <name>', 'automated or intervention', 'automated')
+    .option('--pathway <name>', 'automated, intervention (the clicks) or auto (the intervention crop on points the aligner finds)', 'automated')
+    .option('--aligner <file>', `${ALIGNER_HELP}; intervention bundles carry one too when the manifest has clicks`)
     .option('--input-size <n>', 'network input side N (N×N)', '256')
     .option('--crop-fraction <x>', 'intervention pathway: crop side as a fraction of the padded image side')
     .option('--validation-fraction <x>', 'share of patients held out for validation (0: none)', '0.2')
@@ -46,7 +49,7 @@ export function registerTrain(program: Command): void {
   addTrainingOptions(addManifestOptions(cmd)).action(async (f: TrainFlags) => {
     const manifest = await readManifestOption(f);
     const architecture = parseChoice('--architecture', f.architecture, listArchitectures()) as Architecture;
-    const pathway = parseChoice('--pathway', f.pathway, ['automated', 'intervention'] as const);
+    const pathway = parseChoice('--pathway', f.pathway, ['automated', 'intervention', 'auto'] as const);
     const inputSize = parseIntOption('--input-size', f.inputSize, 32, 1024)!;
     const seed = parseIntOption('--seed', f.seed)!;
     const fraction = parseNumberOption('--validation-fraction', f.validationFraction, 0, 0.9)!;
@@ -59,9 +62,12 @@ export function registerTrain(program: Command): void {
     const frozen = settings.mode === 'frozen-trunk';
     const runtime = frozen ? await openRuntime(f.runtime, { features: true, normalisation: spec.normalisation }) : undefined;
 
-    const prep = progress('read images', manifest.items.length);
     const read = radiographReader(f);
-    const set = (await prepareImages(manifest, [spec], { onProgress: () => prep.tick(), read })).get(specKey(spec))!;
+    // Auto: the classifier learns on the aligner's crops; intervention bundles carry one for images without clicks.
+    const aligner =
+      pathway === 'automated' ? undefined : await alignerFor(manifest, read, { ...(f.aligner ? { file: f.aligner } : {}), train: { seed }, required: pathway === 'auto', command: 'train' });
+    const prep = progress('read images', manifest.items.length);
+    const set = (await prepareImages(manifest, [spec], { onProgress: () => prep.tick(), read, ...(aligner ? { aligner, alignMissingClicks: false } : {}) })).get(specKey(spec))!;
     prep.stop();
     for (const w of setWarnings(set)) process.stderr.write(`train: ${formatWarning(w)}\n`);
     const foldOf = fraction > 0 ? patientHoldout(manifest, { fraction, seed }).foldOf : manifest.items.map(() => -1);
@@ -115,6 +121,7 @@ export function registerTrain(program: Command): void {
       await trunk?.dispose();
     }
     bar?.stop();
+    if (aligner) result.bundle.manifest.aligner = aligner;
     await writeBundle(f.out, result.bundle);
     const last = result.history.at(-1);
     emit(
@@ -129,6 +136,7 @@ export function registerTrain(program: Command): void {
         trainImages: train.length,
         validationImages: validation.length,
         initialisation: start?.description ?? `random (seed ${seed})`,
+        ...(aligner ? { aligner: { images: aligner.training.images, grid: aligner.grid } } : {}),
         history: result.history,
       },
       f,

@@ -61,7 +61,8 @@ export function checkWeights(graph: NetworkGraph, weights: WeightMap, file: stri
   }
 }
 
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** @internal Write then rename (also used for aligner files). */
+export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   // Write then rename, so a run killed mid-write (e.g. during a per-epoch checkpoint) never leaves a
   // half-written bundle file behind.
   const tmp = `${path}.tmp-${process.pid}`;

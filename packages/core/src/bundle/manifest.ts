@@ -8,12 +8,13 @@ import { AffnetError } from '../errors.js';
 import { DEFAULT_LABELS } from '../data/manifest-types.js';
 import type { Architecture } from '../models/graph.js';
 import { DEFAULT_INPUT_SIZE, listArchitectures } from '../models/network.js';
-import { BUNDLE_FORMAT_VERSION, NORMALISATIONS, type BundleManifest, type NormalisationName, type PathwayName } from './types.js';
+import { validateAligner } from '../pathways/align/aligner.js';
+import { BUNDLE_FORMAT_VERSION, NORMALISATIONS, PATHWAY_NAMES, type BundleManifest, type NormalisationName, type PathwayName } from './types.js';
 
 const positiveInt = z.number().int().positive();
 
 const preprocessingSchema = z.looseObject({
-  pathway: z.enum(['automated', 'intervention']),
+  pathway: z.enum(PATHWAY_NAMES as [PathwayName, ...PathwayName[]]),
   inputSize: positiveInt,
   normalisation: z.enum(NORMALISATIONS as [NormalisationName, ...NormalisationName[]]),
   cropFraction: z.number().positive().max(1).optional(),
@@ -37,6 +38,7 @@ export const bundleManifestSchema = z
       seed: z.number().int().optional(),
     }),
     metrics: z.record(z.string(), z.number()).optional(),
+    aligner: z.unknown().optional(),
   })
   .superRefine((m, ctx) => {
     if (new Set(m.labels).size !== m.labels.length) {
@@ -47,6 +49,13 @@ export const bundleManifestSchema = z
     }
     if (m.preprocessing.inputSize !== m.inputSize) {
       ctx.addIssue({ code: 'custom', path: ['preprocessing', 'inputSize'], message: `${m.preprocessing.inputSize} differs from inputSize ${m.inputSize}` });
+    }
+    if (m.aligner !== undefined) {
+      try {
+        validateAligner(m.aligner);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['aligner'], message: e instanceof AffnetError ? e.detail : String(e) });
+      }
     }
   });
 

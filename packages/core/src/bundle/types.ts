@@ -3,12 +3,20 @@
  * every backend loads and every tool passes around. Preprocessing is data that travels with it.
  */
 import type { Architecture } from '../models/graph.js';
+import type { AlignerModel } from '../pathways/align/aligner.js';
 
 export const BUNDLE_MANIFEST = 'model.json';
 export const BUNDLE_WEIGHTS = 'weights.safetensors';
 export const BUNDLE_FORMAT_VERSION = 1;
 
-export type PathwayName = 'automated' | 'intervention';
+/**
+ * - `automated`: pad to square and resize (the reference study's automated pathway);
+ * - `intervention`: centre on the fracture, shaft axis vertical, crop (the two clicks of the user);
+ * - `auto`: the intervention transform with the fracture and axis found by the bundle's aligner
+ *   (core `pathways/align`), so no clicks are needed.
+ */
+export type PathwayName = 'automated' | 'intervention' | 'auto';
+export const PATHWAY_NAMES: readonly PathwayName[] = ['automated', 'intervention', 'auto'];
 
 /**
  * How the resampled grey plane becomes network input (core `pathways/normalise.ts`):
@@ -57,6 +65,11 @@ export interface BundleManifest {
     seed?: number;
   };
   metrics?: Record<string, number>;
+  /**
+   * The aligner that finds the fracture and the shaft axis (core `pathways/align`): required by the
+   * `auto` pathway, and used by an `intervention` bundle for images without clicks.
+   */
+  aligner?: AlignerModel;
 }
 
 /** A bundle in memory: its manifest and its weights by `${layer}/${weight}` name. */

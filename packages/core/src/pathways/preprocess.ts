@@ -2,7 +2,7 @@
  * The single entry point from a decoded radiograph to network input, used by every backend, the
  * evaluation, the CLI and the phantom contact sheet:
  *
- *   pathway transform (automated | intervention) ∘ optional augmentation
+ *   pathway transform (automated | intervention | auto) ∘ optional augmentation
  *     → ONE area-averaging / bilinear resample → normalisation (per-image z-score, or ImageNet
  *       'caffe' input for ImageNet weights) → 3 channels, NHWC.
  *
@@ -10,7 +10,7 @@
  * maps computed on the input (class activation maps) can be drawn back onto the original.
  */
 import type { ImageBatch } from '../backend/types.js';
-import { NORMALISATIONS, type PathwayName, type PreprocessingSpec } from '../bundle/types.js';
+import { NORMALISATIONS, PATHWAY_NAMES, type PathwayName, type PreprocessingSpec } from '../bundle/types.js';
 import { AffnetError, choiceError } from '../errors.js';
 import { compose, invert, type Affine } from '../geometry/affine.js';
 import { resampleAffine } from '../geometry/resample.js';
@@ -19,16 +19,25 @@ import { drawAugmentation, type Augmentation, type AugmentOptions } from '../aug
 import { automatedGeometry } from './automated.js';
 import { borderMedian } from './background.js';
 import { interventionGeometry, type InterventionClicks } from './intervention.js';
+import { alignRadiograph, type AlignerModel } from './align/aligner.js';
 import { caffeToChannels, zscoreToChannels, type ZscoreStats } from './normalise.js';
 
 /** Channels of the network input: the grey plane replicated for ImageNet-initialised networks. */
 export const INPUT_CHANNELS = 3;
 
-const PATHWAYS: readonly PathwayName[] = ['automated', 'intervention'];
+const PATHWAYS = PATHWAY_NAMES;
 
 export interface PreprocessOptions {
-  /** Required by the intervention pathway: fracture centre and a point on the shaft axis. */
+  /**
+   * Fracture centre and a point on the shaft axis, for the intervention and auto pathways; given
+   * clicks always win over the aligner.
+   */
   clicks?: InterventionClicks;
+  /**
+   * Finds the clicks where none are given (core `pathways/align`): required by the auto pathway,
+   * optional for the intervention pathway (usually the bundle's `manifest.aligner`).
+   */
+  aligner?: AlignerModel;
   /** Random augmentation (training only); omitted: none. */
   augment?: AugmentOptions;
 }
@@ -53,6 +62,20 @@ export interface Preprocessed {
   augmentation?: Augmentation;
   /** Decisions worth knowing (e.g. a millimetre crop that fell back to a fraction). */
   notes: string[];
+  /** Intervention and auto pathways: where the fracture and axis points came from. */
+  alignment?: AlignmentRecord;
+}
+
+/** The points the crop was built on: the user's clicks, or what the aligner found (with its confidence). */
+export interface AlignmentRecord {
+  source: 'clicks' | 'auto';
+  clicks: InterventionClicks;
+  /** Auto: min of the fracture and axis confidences, in [0, 1]. */
+  confidence?: number;
+  fractureConfidence?: number;
+  axisConfidence?: number;
+  /** Auto: set when the aligner is unsure; the crop may miss the fracture. */
+  warning?: string;
 }
 
 /**
@@ -77,6 +100,8 @@ export type PreprocessedItem = Omit<Preprocessed, 'data' | 'shape'> & {
 export interface PreprocessBatchOptions {
   /** Clicks per radiograph (same order), for the intervention pathway. */
   clicks?: readonly (InterventionClicks | undefined)[];
+  /** Finds the clicks where none are given (see {@link PreprocessOptions.aligner}). */
+  aligner?: AlignerModel;
   /** Augmentation; one generator serves the whole batch, drawn in input order. */
   augment?: AugmentOptions;
   /** `throw` (default): the first failure aborts. `skip`: failures are recorded and left out. */
@@ -107,6 +132,7 @@ export function preprocessBatch(radiographs: readonly Radiograph[], spec: Prepro
     const clicks = options.clicks?.[index];
     if (clicks) itemOptions.clicks = clicks;
     if (options.augment) itemOptions.augment = options.augment;
+    if (options.aligner) itemOptions.aligner = options.aligner;
     try {
       items.push({ index, ...preprocessInto(r, spec, itemOptions, data, items.length * size, plane) });
     } catch (e) {
@@ -150,19 +176,32 @@ function preprocessInto(r: Radiograph, spec: PreprocessingSpec, options: Preproc
   const notes: string[] = [];
   let pathwayTransform: Affine;
   let crop: Preprocessed['crop'];
+  let alignment: AlignmentRecord | undefined;
   if (spec.pathway === 'automated') {
     pathwayTransform = automatedGeometry(r.width, r.height, N).transform;
   } else {
-    if (!options.clicks) {
-      throw new AffnetError('E_OPTION_INVALID', 'the intervention pathway needs clicks: { fracture: {x, y}, axis: {x, y} } (fracture centre and a point on the shaft axis); none were given', {
-        file: source,
-      });
+    if (options.clicks) {
+      alignment = { source: 'clicks', clicks: options.clicks };
+    } else if (options.aligner) {
+      const found = alignRadiograph(options.aligner, r);
+      alignment = { source: 'auto', clicks: found.clicks, confidence: found.confidence, fractureConfidence: found.fractureConfidence, axisConfidence: found.axisConfidence };
+      if (found.warning) alignment.warning = found.warning;
+    } else if (spec.pathway === 'auto') {
+      throw new AffnetError('E_OPTION_INVALID', "the auto pathway needs an aligner (the bundle's `aligner`) or clicks; neither was given", { file: source });
+    } else {
+      throw new AffnetError(
+        'E_OPTION_INVALID',
+        'the intervention pathway needs clicks: { fracture: {x, y}, axis: {x, y} } (fracture centre and a point on the shaft axis), or an aligner to find them; none were given',
+        {
+          file: source,
+        },
+      );
     }
     const g = interventionGeometry({
       width: r.width,
       height: r.height,
       inputSize: N,
-      clicks: options.clicks,
+      clicks: alignment.clicks,
       ...(spec.cropFraction === undefined ? {} : { cropFraction: spec.cropFraction }),
       ...(spec.cropMillimetres === undefined ? {} : { cropMillimetres: spec.cropMillimetres }),
       ...(r.meta.pixelSpacing === undefined ? {} : { pixelSpacing: r.meta.pixelSpacing }),
@@ -193,6 +232,7 @@ function preprocessInto(r: Radiograph, spec: PreprocessingSpec, options: Preproc
     notes,
   };
   if (crop) result.crop = crop;
+  if (alignment) result.alignment = alignment;
   if (augmentation) result.augmentation = augmentation;
   return result;
 }

@@ -10,6 +10,8 @@ import {
   preprocess,
   readRadiograph,
   type Affine,
+  type AlignerModel,
+  type AlignmentRecord,
   type Manifest,
   type NormalisationName,
   type PathwayName,
@@ -32,6 +34,8 @@ export interface PreparedImage {
   data: Float32Array;
   /** Original → input transform of the pathway. */
   transform: Affine;
+  /** Intervention and auto pathways: the points the crop was built on (clicks, or found by the aligner). */
+  alignment?: AlignmentRecord;
 }
 
 export interface PreparedSet {
@@ -48,11 +52,19 @@ export interface PrepareOptions {
   onProgress?(done: number, total: number): void;
   /** Reads an image; core `readRadiograph` by default (DICOM or raster). */
   read?(path: string): Promise<Radiograph>;
+  /**
+   * Finds the fracture and axis: for the auto pathway (whose images are always aligned by it, the
+   * manifest's clicks left for training it) and for intervention images without clicks. A function
+   * gives each manifest item its own aligner (cross-fitting: one that never saw the item's clicks).
+   */
+  aligner?: AlignerModel | ((index: number) => AlignerModel | undefined);
+  /** Let the aligner also crop intervention images that have no clicks (evaluate, compare). @defaultValue true */
+  alignMissingClicks?: boolean;
 }
 
 /** The preprocessing spec a bundle of this run will carry. */
 export function pathwaySpec(pathway: PathwayName, inputSize: number, cropFraction?: number, normalisation: NormalisationName = 'zscore'): PreprocessingSpec {
-  return { pathway, inputSize, normalisation, ...(pathway === 'intervention' && cropFraction !== undefined ? { cropFraction } : {}) };
+  return { pathway, inputSize, normalisation, ...(pathway !== 'automated' && cropFraction !== undefined ? { cropFraction } : {}) };
 }
 
 /** A failure as the results record it: the code and what happened, without the remedy (which depends on where the user is: API or CLI). */
@@ -87,8 +99,14 @@ export async function prepareImages(manifest: Manifest, specs: readonly Preproce
         continue;
       }
       try {
-        const p = preprocess(radiograph, set.spec, item.clicks ? { clicks: item.clicks } : {});
+        const aligner = typeof options.aligner === 'function' ? options.aligner(i) : options.aligner;
+        const clicks = set.spec.pathway === 'auto' ? undefined : item.clicks;
+        const p = preprocess(radiograph, set.spec, {
+          ...(clicks ? { clicks } : {}),
+          ...(aligner && (set.spec.pathway === 'auto' || (set.spec.pathway === 'intervention' && options.alignMissingClicks !== false)) ? { aligner } : {}),
+        });
         for (const w of radiograph.meta.warnings ?? []) set.warnings.push({ index: i, warning: { ...w, file: item.pathAsWritten } });
+        if (p.alignment?.warning) set.warnings.push({ index: i, warning: { kind: 'alignment', file: item.pathAsWritten, detail: p.alignment.warning } });
         set.images.push({
           index: i,
           id: item.pathAsWritten,
@@ -98,6 +116,7 @@ export async function prepareImages(manifest: Manifest, specs: readonly Preproce
           truth: targets[i] as 0 | 1,
           data: p.data,
           transform: p.transform,
+          ...(p.alignment ? { alignment: p.alignment } : {}),
         });
       } catch (e) {
         set.images.push(undefined);

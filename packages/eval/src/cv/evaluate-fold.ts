@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createRng, predictImages, readRadiograph, upsampleBilinear, type LoadedModel, type Point, type Radiograph } from '@affnet/core';
+import { createRng, predictImages, readRadiograph, upsampleBilinear, type AlignmentRecord, type LoadedModel, type Point, type Radiograph } from '@affnet/core';
 import { deletionCurve, randomOrder, saliencyOrder } from '../cam-quality/deletion.js';
 import { distanceToPolygon, pointingGame, pointingTolerance, transformPolygon } from '../cam-quality/pointing-game.js';
 import { camOverlayPng } from '../overlay/cam-overlay.js';
@@ -75,7 +75,14 @@ export async function evaluateFold(model: LoadedModel, images: PreparedImage[], 
   const probabilities = results.map((r) => r.probability);
   const cams = results.map((r) => r.cam!);
 
-  const predictions: Prediction[] = images.map((img, i) => ({ id: img.id, patientId: img.patientId, label: img.label, truth: img.truth, probability: probabilities[i]! }));
+  const predictions: Prediction[] = images.map((img, i) => ({
+    id: img.id,
+    patientId: img.patientId,
+    label: img.label,
+    truth: img.truth,
+    probability: probabilities[i]!,
+    ...(img.alignment?.source === 'auto' ? { alignment: alignmentOf(img.alignment) } : {}),
+  }));
   const predicted = (i: number): string => results[i]!.label;
   const read = options.read ?? ((p: string) => readRadiograph(p));
 
@@ -119,4 +126,8 @@ export async function evaluateFold(model: LoadedModel, images: PreparedImage[], 
     }
   }
   return { predictions, camCases, ...(camQuality ? { camQuality } : {}) };
+}
+
+function alignmentOf(a: AlignmentRecord): NonNullable<Prediction['alignment']> {
+  return { source: a.source, fracture: a.clicks.fracture, axis: a.clicks.axis, ...(a.confidence !== undefined ? { confidence: a.confidence } : {}), ...(a.warning ? { warning: a.warning } : {}) };
 }

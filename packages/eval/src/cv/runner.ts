@@ -12,7 +12,13 @@
  */
 import { rmSync } from 'node:fs';
 import {
+  AffnetError,
   createFeatureCache,
+  readRadiograph,
+  trainAligner,
+  type AlignerModel,
+  type AlignerTrainItem,
+  type AlignerTrainOptions,
   startBundle,
   patientKFold,
   runtimeId,
@@ -63,6 +69,8 @@ export type CvEvent =
   /** A finished fold's file could not be reused (corrupt, or other settings): it is recomputed. */
   | { type: 'fold-discarded'; key: string; reason: string }
   | { type: 'train'; key: string; progress: TrainProgress }
+  /** The auto pathway's aligner for a fold was trained (on the other folds' clicks). */
+  | { type: 'aligner'; fold: number; images: number; seconds: number }
   | { type: 'fold-done'; key: string; index: number; total: number; accuracy: number; seconds: number };
 
 export interface CvOptions {
@@ -120,6 +128,15 @@ export interface CvOptions {
   checkpoints?: boolean;
   /** Keep trained bundles under OUT/bundles: all (true) or those of the listed fold keys ("resnet50-automated-fold1"). @defaultValue false */
   keepBundles?: boolean | readonly string[];
+  /**
+   * Auto pathway: the aligner every fold uses (trained beforehand, e.g. by `affnet align train` on
+   * another annotated cohort). Unset: each fold gets its own, trained on the clicks of the other
+   * folds (cross-fitting: a held-out image is never aligned by an aligner that saw its clicks). The
+   * fold's aligner also travels in its intervention and auto bundles.
+   */
+  aligner?: AlignerModel;
+  /** Settings of the cross-fitted aligners. */
+  alignerOptions?: AlignerTrainOptions;
   /** Stops before the next fold (and the trainer after its current epoch): an orderly kill. */
   signal?: AbortSignal;
   onEvent?(event: CvEvent): void;
@@ -148,7 +165,14 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
   const { manifest } = o;
   const split = patientKFold(manifest, { k, seed });
   const specs = [...new Map(o.architectures.flatMap((a) => o.pathways.map((p) => pathwaySpec(p, sizeOf(o, a), o.cropFraction, o.normalisation))).map((s) => [specKey(s), s])).values()];
-  const sets = await prepareImages(manifest, specs, { onProgress: (done, total) => o.onEvent?.({ type: 'prepare', done, total }), ...(o.read ? { read: o.read } : {}) });
+  const alignerOf = await foldAligners(o, split.folds, split.foldOf);
+  const sets = await prepareImages(manifest, specs, {
+    onProgress: (done, total) => o.onEvent?.({ type: 'prepare', done, total }),
+    ...(o.read ? { read: o.read } : {}),
+    // Only the auto arm is aligned: the intervention arm stays the clicks' own.
+    ...(alignerOf.size > 0 ? { aligner: (i: number) => alignerOf.get(split.foldOf[i]!), alignMissingClicks: false } : {}),
+  });
+  const alignerId = o.aligner ? `given:${configHash(o.aligner)}` : `cross-fitted:${configHash(o.alignerOptions ?? {})}`;
   const manifestHash = configHash(manifest.items.map((i) => [i.pathAsWritten, i.label, i.patientId, i.clicks ?? null]));
   const total = o.architectures.length * o.pathways.length * k;
   const runs: FoldRecord[] = [];
@@ -196,6 +220,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
             spec,
             training: o.training,
             init: initialisation[architecture],
+            ...(pathway === 'auto' ? { aligner: alignerId } : {}),
             cam: { g: o.galleryPerFold ?? 4, q: o.camQuality ? [o.camQuality.tolerancePx, o.camQuality.steps, o.camQuality.maxImages] : null },
           });
           const done = store.load(key, hash);
@@ -247,6 +272,8 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
             ...(o.backendOptions ? { backendOptions: o.backendOptions } : {}),
           });
           if (result.stopReason === 'aborted') return { computed, resumed, total };
+          const foldAligner = alignerOf.get(fold.id);
+          if (foldAligner && pathway !== 'automated') result.bundle.manifest.aligner = foldAligner;
           const model = await o.backend.load(result.bundle, o.loadOptions);
           const predictedOn = runtimeId(model.runtime);
           let evaluation;
@@ -310,6 +337,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
       seed,
       inputSize: o.architectures.map((a) => `${a} ${sizeOf(o, a)}`),
       normalisation: o.normalisation ?? 'zscore',
+      ...(o.pathways.includes('auto') ? { aligner: o.aligner ? `given (trained on ${o.aligner.training.images} images)` : `cross-fitted: one per fold, trained on the other folds' clicks` } : {}),
       ...(frozen ? { trunkFeatures: `${trunkRuntime ?? 'trainer'}${featureCache ? ', shared across folds' : ', per fold'}` } : {}),
       ...o.training,
       initialisation: Object.entries(initialisation).map(([a, d]) => `${a}: ${d}`),
@@ -327,4 +355,40 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
   };
   writeJsonAtomic(store.resultsFile(), results);
   return { results, resultsFile: store.resultsFile(), computed, resumed, total };
+}
+
+/**
+ * The aligner of each fold, by fold id: the given one for all, or (when the auto pathway runs) one
+ * per fold trained on the clicks of the images outside it. Empty when no fold needs one.
+ */
+async function foldAligners(o: CvOptions, folds: readonly { id: number }[], foldOf: readonly number[]): Promise<Map<number, AlignerModel>> {
+  const out = new Map<number, AlignerModel>();
+  if (o.aligner) {
+    for (const f of folds) out.set(f.id, o.aligner);
+    return out;
+  }
+  if (!o.pathways.includes('auto')) return out;
+  const read = o.read ?? ((p: string) => readRadiograph(p));
+  const withClicks: { index: number; item: AlignerTrainItem }[] = [];
+  for (const [index, item] of o.manifest.items.entries()) {
+    if (!item.clicks) continue;
+    try {
+      withClicks.push({ index, item: { radiograph: await read(item.path), clicks: item.clicks } });
+    } catch {
+      // Unreadable: the prepared sets record it as left out.
+    }
+  }
+  if (withClicks.length < 4) {
+    throw new AffnetError(
+      'E_OPTION_INVALID',
+      `the auto pathway's aligner learns from the manifest's clicks (fx, fy, ax, ay), and only ${withClicks.length} images have them; annotate some (affnet annotate) or give a trained aligner`,
+    );
+  }
+  for (const f of folds) {
+    const started = Date.now();
+    const train = withClicks.filter((w) => foldOf[w.index] !== f.id).map((w) => w.item);
+    out.set(f.id, trainAligner(train, { seed: (o.seed ?? 0) + f.id, ...o.alignerOptions }));
+    o.onEvent?.({ type: 'aligner', fold: f.id, images: train.length, seconds: (Date.now() - started) / 1000 });
+  }
+  return out;
 }

@@ -34,7 +34,12 @@ export async function evaluateBundle(model: LoadedModel, manifest: Manifest, opt
     throw new AffnetError('E_MANIFEST_INVALID', `the manifest's positive class "${manifest.positive}" differs from the bundle's "${m.positiveLabel}"`, { file: options.manifestName });
   }
   const started = Date.now();
-  const sets = await prepareImages(manifest, [spec], { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.read ? { read: options.read } : {}) });
+  // The bundle's aligner: the auto pathway's points, and an intervention image's when it has no clicks.
+  const sets = await prepareImages(manifest, [spec], {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.read ? { read: options.read } : {}),
+    ...(m.aligner ? { aligner: m.aligner } : {}),
+  });
   const set = sets.get(specKey(spec))!;
   const images = set.images.filter((x) => x !== undefined);
   const ev = await evaluateFold(model, images, {

@@ -205,7 +205,7 @@ export function summariseExperiment(results: ExperimentResults, options: Summary
   );
   const pathways = orderOf(
     results.runs.map((r) => r.pathway),
-    ['automated', 'intervention'],
+    ['automated', 'intervention', 'auto'],
   );
   const warnings: string[] = [];
   const groups: GroupSummary[] = [];
@@ -220,11 +220,10 @@ export function summariseExperiment(results: ExperimentResults, options: Summary
     const gs = groups.filter((g) => g.pathway === pathway);
     for (let i = 0; i < gs.length; i++) for (let j = i + 1; j < gs.length; j++) comparisons.push(compare(`${pathway} pathway`, gs[i]!, gs[j]!, (g) => networkName(g.architecture), warnings));
   }
-  if (pathways.length === 2) {
-    for (const architecture of architectures) {
-      const [a, b] = pathways.map((p) => groups.find((g) => g.architecture === architecture && g.pathway === p));
-      if (a && b) comparisons.push(compare(networkName(architecture), a, b, (g) => g.pathway, warnings));
-    }
+  // Every pair of pathways per network (automated vs intervention vs auto), on the images both saw.
+  for (const architecture of architectures) {
+    const gs = pathways.map((p) => groups.find((g) => g.architecture === architecture && g.pathway === p)).filter((g): g is GroupSummary => g !== undefined);
+    for (let i = 0; i < gs.length; i++) for (let j = i + 1; j < gs.length; j++) comparisons.push(compare(networkName(architecture), gs[i]!, gs[j]!, (g) => g.pathway, warnings));
   }
   const folds = Math.max(0, ...results.runs.map((r) => r.folds));
   return { positiveLabel: results.dataset.positiveLabel, architectures, pathways, folds, groups, comparisons, warnings };

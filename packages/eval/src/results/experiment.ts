@@ -32,6 +32,16 @@ export const predictionSchema = z.object({
   truth: z.union([z.literal(0), z.literal(1)]),
   /** Probability of the positive class. */
   probability: z.number().min(0).max(1),
+  /** Auto pathway (or an intervention image without clicks): the points the aligner found, and its confidence. */
+  alignment: z
+    .object({
+      source: z.enum(['clicks', 'auto']),
+      fracture: z.object({ x: z.number(), y: z.number() }),
+      axis: z.object({ x: z.number(), y: z.number() }),
+      confidence: z.number().optional(),
+      warning: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const camCaseSchema = z.object({
@@ -63,12 +73,12 @@ export const camQualitySchema = z.object({
 /** A run warning (core RunWarning); files written before warnings were structured hold plain strings, read as notes. */
 export const runWarningSchema = z.preprocess(
   (v) => (typeof v === 'string' ? { kind: 'note', detail: v } : v),
-  z.object({ kind: z.enum(['left-out', 'truncated-read', 'metric', 'note']), file: z.string().optional(), detail: z.string() }),
+  z.object({ kind: z.enum(['left-out', 'truncated-read', 'metric', 'alignment', 'note']), file: z.string().optional(), detail: z.string() }),
 );
 
 export const foldRecordSchema = z.object({
   architecture: z.string(),
-  pathway: z.enum(['automated', 'intervention']),
+  pathway: z.enum(['automated', 'intervention', 'auto']),
   /** 0-based fold index; 0 of 1 for an evaluation. */
   fold: z.number().int().nonnegative(),
   folds: z.number().int().positive(),
