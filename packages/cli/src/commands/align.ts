@@ -25,7 +25,7 @@ export function registerAlign(program: Command): void {
     .description("Fit an aligner on a manifest's clicks (fx, fy, ax, ay) and write it as a JSON file")
     .requiredOption('--out <file>', 'aligner file to write (JSON)')
     .option('--grid <n>', 'side of the grid the maps are computed at', '96')
-    .option('--epochs <n>', 'training epochs of the per-pixel model', '12')
+    .option('--epochs <n>', 'training epochs of the per-pixel model', '24')
     .option('--seed <s>', 'random seed', '0')
     .option('--json', 'machine-readable output');
   addManifestOptions(cmd).action(async (f: AlignTrainFlags) => {

@@ -12,6 +12,7 @@ import { registerInspect } from './inspect.js';
 import { registerPhantom } from './phantom.js';
 import { registerWeights } from './weights.js';
 import { registerAlign } from './align.js';
+import { registerAnnotate } from './annotate.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerDemo,
@@ -26,4 +27,5 @@ export const commands: Array<(program: Command) => void> = [
   registerPhantom,
   registerWeights,
   registerAlign,
+  registerAnnotate,
 ];

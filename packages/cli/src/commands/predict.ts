@@ -14,7 +14,8 @@ import { camOverlayPng } from '@affnet/eval';
 import { collectFiles } from '../batch/collect-files.js';
 import { openJsonlLog, type JsonlLog } from '../batch/jsonl-log.js';
 import { CliError } from '../errors.js';
-import { readManifestOption, TRUNCATED_HELP } from '../options/manifest.js';
+import { readClicksFile } from '../options/clicks.js';
+import { TRUNCATED_HELP } from '../options/manifest.js';
 import { checkOutFolder, parseIntOption } from '../options/parse.js';
 import { addRuntimeOption, retireFlags, runtimeFlagsRetired } from '../options/runtime.js';
 import { emitLine, progress } from '../output.js';
@@ -76,11 +77,8 @@ export function registerPredict(program: Command): void {
         hint: { api: 'set manifest.aligner', cli: 'retrain it with affnet train --pathway auto, or give the points with --clicks MANIFEST' },
       });
     }
-    const clicks = new Map<string, ClickPoints>();
-    if (opts.clicks) {
-      const manifest = await readManifestOption({ manifest: opts.clicks });
-      for (const item of manifest.items) if (item.clicks) clicks.set(resolve(item.path), item.clicks);
-    }
+    // A manifest, or the clicks table affnet annotate writes (no labels needed).
+    const clicks: Map<string, ClickPoints> = opts.clicks ? readClicksFile(opts.clicks) : new Map();
     const logFile = opts.out ? join(opts.out, PREDICTIONS_FILE) : undefined;
     const camDir = opts.cam && opts.out ? join(opts.out, 'cam') : undefined;
     // Never read our own output back as input (an --out folder inside an input folder).

@@ -6,3 +6,4 @@ export { saveManifest, writeManifest, type ManifestWriteOptions } from './manife
 export * from './patients.js';
 export * from './splits.js';
 export type { RandomOptions, RandomSource } from './random.js';
+export { parseCsv, type CsvRecord } from './csv.js';

@@ -3,7 +3,7 @@
  * Automatic alignment on phantom cohorts with ground truth: trains core's aligner on one cohort's
  * clicks and measures it on another cohort's truth.
  *
- *   node packages/eval/bench/auto-align/phantom.mjs --train DIR --test DIR [--grid 96] [--epochs 12] [--json OUT]
+ *   node packages/eval/bench/auto-align/phantom.mjs --train DIR --test DIR [--grid 96] [--epochs 24] [--hidden 32] [--negatives 500] [--json OUT]
  *
  * Prints: axis angle error (median, 95th percentile, vs the truth's shaft direction at the fracture),
  * fracture-centre error in mm and as a fraction of the shaft width, and the share of intervention
@@ -19,13 +19,15 @@ const { values: a } = parseArgs({
     train: { type: 'string' },
     test: { type: 'string' },
     grid: { type: 'string', default: '96' },
-    epochs: { type: 'string', default: '12' },
+    epochs: { type: 'string', default: '24' },
+    hidden: { type: 'string', default: '32' },
+    negatives: { type: 'string', default: '500' },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
 if (!a.train || !a.test) {
-  console.error('usage: phantom.mjs --train PHANTOM_DIR --test PHANTOM_DIR [--grid 96] [--epochs 12] [--json OUT]');
+  console.error('usage: phantom.mjs --train PHANTOM_DIR --test PHANTOM_DIR [--grid 96] [--epochs 24] [--json OUT]');
   process.exit(2);
 }
 const load = async (dir) => {
@@ -36,7 +38,7 @@ const trainItems = await load(a.train);
 const t0 = performance.now();
 const training = [];
 for (const it of trainItems) if (it.clicks) training.push({ radiograph: await readRadiograph(it.path), clicks: it.clicks });
-const model = trainAligner(training, { grid: Number(a.grid), epochs: Number(a.epochs), seed: 1 });
+const model = trainAligner(training, { grid: Number(a.grid), epochs: Number(a.epochs), hidden: Number(a.hidden), negatives: Number(a.negatives), seed: 1 });
 const trainS = (performance.now() - t0) / 1000;
 const rows = [];
 const t1 = performance.now();

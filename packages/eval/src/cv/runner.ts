@@ -10,7 +10,9 @@
  * a rerun with the same settings reuses finished folds, and the trainer's per-epoch checkpoints
  * resume a fold that was interrupted. Seeded: same seed, same folds, same results.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import sharp from 'sharp';
 import {
   AffnetError,
   createFeatureCache,
@@ -40,7 +42,7 @@ import {
 } from '@affnet/core';
 import { writeJsonAtomic } from '../results/io.js';
 import { EXPERIMENT_SCHEMA, EXPERIMENT_VERSION, type ExperimentResults, type FoldRecord } from '../results/experiment.js';
-import { pathwaySpec, prepareImages, setWarnings, specKey, type PreparedImage } from './dataset.js';
+import { pathwaySpec, prepareImages, setWarnings, specKey, type PreparedImage, type PreparedSet } from './dataset.js';
 import { evaluateFold } from './evaluate-fold.js';
 import { createDiskFeatureCache } from './feature-store.js';
 import { configHash, foldKey, FoldStore } from './fold-store.js';
@@ -172,6 +174,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
     // Only the auto arm is aligned: the intervention arm stays the clicks' own.
     ...(alignerOf.size > 0 ? { aligner: (i: number) => alignerOf.get(split.foldOf[i]!), alignMissingClicks: false } : {}),
   });
+  const alignmentGallery = await writeAlignmentGallery(o.outDir, [...sets.values()]);
   const alignerId = o.aligner ? `given:${configHash(o.aligner)}` : `cross-fitted:${configHash(o.alignerOptions ?? {})}`;
   const manifestHash = configHash(manifest.items.map((i) => [i.pathAsWritten, i.label, i.patientId, i.clicks ?? null]));
   const total = o.architectures.length * o.pathways.length * k;
@@ -352,6 +355,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvOutcome> {
       positiveLabel: manifest.positive,
     },
     runs,
+    ...(alignmentGallery.length > 0 ? { alignmentGallery } : {}),
   };
   writeJsonAtomic(store.resultsFile(), results);
   return { results, resultsFile: store.resultsFile(), computed, resumed, total };
@@ -391,4 +395,51 @@ async function foldAligners(o: CvOptions, folds: readonly { id: number }[], fold
     o.onEvent?.({ type: 'aligner', fold: f.id, images: train.length, seconds: (Date.now() - started) / 1000 });
   }
   return out;
+}
+
+/**
+ * Manual next to automatic crops of the same images (the first auto set's input size with the
+ * intervention set of that size): the four least confident alignments and four others evenly spread.
+ */
+async function writeAlignmentGallery(outDir: string, sets: PreparedSet[], count = 8): Promise<NonNullable<ExperimentResults['alignmentGallery']>> {
+  const auto = sets.find((s) => s.pathway === 'auto');
+  const manual = auto && sets.find((s) => s.pathway === 'intervention' && s.spec.inputSize === auto.spec.inputSize);
+  if (!auto || !manual) return [];
+  const pairs = auto.images.map((a, i) => ({ a, m: manual.images[i] })).filter((p): p is { a: PreparedImage; m: PreparedImage } => p.a?.alignment?.source === 'auto' && p.m !== undefined);
+  if (pairs.length === 0) return [];
+  const byConfidence = [...pairs].sort((x, y) => x.a.alignment!.confidence! - y.a.alignment!.confidence! || x.a.index - y.a.index);
+  const picks = new Set(byConfidence.slice(0, Math.min(4, count)));
+  const rest = byConfidence.filter((p) => !picks.has(p));
+  for (let k = 0; picks.size < Math.min(count, pairs.length) && rest.length > 0; k++) picks.add(rest[Math.floor((k * rest.length) / Math.max(1, count - 4))] ?? rest[rest.length - 1]!);
+  const dir = join(outDir, 'alignment');
+  mkdirSync(dir, { recursive: true });
+  const N = auto.spec.inputSize;
+  const out: NonNullable<ExperimentResults['alignmentGallery']> = [];
+  for (const p of [...picks].sort((x, y) => x.a.index - y.a.index)) {
+    const file = join(dir, `${String(p.a.index).padStart(5, '0')}.png`);
+    writeFileSync(file, await sideBySide([p.m.data, p.a.data], N));
+    out.push({ id: p.a.id, png: relative(outDir, file), confidence: p.a.alignment!.confidence!, ...(p.a.alignment!.warning ? { warning: p.a.alignment!.warning } : {}) });
+  }
+  return out;
+}
+
+/** Network inputs (first channel, min–max each) side by side with a 4-pixel gap, as one PNG. */
+async function sideBySide(inputs: Float32Array[], N: number): Promise<Buffer> {
+  const gap = 4;
+  const W = inputs.length * N + (inputs.length - 1) * gap;
+  const grey = Buffer.alloc(W * N, 40);
+  inputs.forEach((data, k) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < N * N; i++) {
+      const v = data[i * 3]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const span = hi - lo || 1;
+    for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) grey[y * W + k * (N + gap) + x] = Math.round(((data[(y * N + x) * 3]! - lo) / span) * 255);
+  });
+  return sharp(grey, { raw: { width: W, height: N, channels: 1 } })
+    .png()
+    .toBuffer();
 }

@@ -12,6 +12,7 @@ import type { ReportDocument, Section } from './document.js';
 import { renderHtml } from './html.js';
 import { networkName } from './format.js';
 import { renderMarkdown } from './markdown.js';
+import { alignmentSection } from './sections/alignment.js';
 import { camSection } from './sections/cam.js';
 import { curvesSection } from './sections/curves.js';
 import { performanceSection } from './sections/performance.js';
@@ -51,6 +52,8 @@ export async function buildReport(inputs: ReportInputs, options: SummaryOptions 
     sections.push(setupSection(r, s, inputs.notes), performanceSection(s), await curvesSection(s));
     const cam = camSection(s, inputs.experimentDir ?? '.', inputs.camCasesPerGroup ?? 4);
     if (cam) sections.push(cam);
+    const alignment = alignmentSection(r, inputs.experimentDir ?? '.');
+    if (alignment) sections.push(alignment);
     if (s.warnings.length > 0) {
       const shown = s.warnings.slice(0, MAX_WARNINGS);
       const more = s.warnings.length - shown.length;

@@ -40,6 +40,8 @@ export interface GalleryItem {
   caption: string;
   /** Whether the case was classified right; shown as text and as a coloured frame. */
   tone: 'right' | 'wrong';
+  /** The word shown for the tone. @defaultValue 'correct' / 'wrong' */
+  verdict?: string;
 }
 
 export interface GalleryBlock {

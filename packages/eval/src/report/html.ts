@@ -59,7 +59,7 @@ function table(t: TableBlock): string {
 function gallery(g: GalleryBlock): string {
   const cards = g.items
     .map((it) => {
-      const verdict = it.tone === 'right' ? 'correct' : 'wrong';
+      const verdict = it.verdict ?? (it.tone === 'right' ? 'correct' : 'wrong');
       return `<div class="card ${it.tone}"><img alt="${escapeHtml(it.caption)}" src="data:image/png;base64,${it.png.toString('base64')}"><div class="cap"><span class="verdict">${verdict}</span> · ${escapeHtml(it.caption)}</div></div>`;
     })
     .join('\n');

@@ -51,7 +51,7 @@ export function renderMarkdown(doc: ReportDocument, figureDir = 'figures'): Mark
         for (const it of b.items) {
           const path = `${figureDir}/${it.name}.png`;
           files.set(path, it.png);
-          out.push(`| ![${cell(it.caption)}](${path}) | **${it.tone === 'right' ? 'correct' : 'wrong'}** · ${cell(it.caption)} |`);
+          out.push(`| ![${cell(it.caption)}](${path}) | **${it.verdict ?? (it.tone === 'right' ? 'correct' : 'wrong')}** · ${cell(it.caption)} |`);
         }
         out.push('');
         break;

@@ -125,6 +125,18 @@ export const experimentSchema = z.object({
     positiveLabel: z.string(),
   }),
   runs: z.array(foldRecordSchema),
+  /** Auto pathway: manual (clicks) and automatic crops of the same images, for the report's gallery. */
+  alignmentGallery: z
+    .array(
+      z.object({
+        id: z.string(),
+        /** PNG, relative to the results file: the manual crop left, the auto crop right. */
+        png: z.string(),
+        confidence: z.number(),
+        warning: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;

@@ -97,4 +97,40 @@ describe('cross-validation runner on a tiny cohort', () => {
     const second = await runCrossValidation(options(manifest, out, { pathways: ['automated'], galleryPerFold: 0, training: { mode: 'frozen-trunk', epochs: 2, batchSize: 4 } }));
     expect(second).toMatchObject({ computed: 2, resumed: 0 });
   }, 240_000);
+
+  it('the auto arm aligns each held-out fold with an aligner fitted on the other folds, and records what it found', async () => {
+    const out = join(dir, 'auto');
+    const events: CvEvent[] = [];
+    const outcome = await runCrossValidation(
+      options(manifest, out, { pathways: ['intervention', 'auto'], galleryPerFold: 0, alignerOptions: { grid: 32, epochs: 3 }, keepBundles: true, onEvent: (e) => events.push(e) }),
+    );
+    const r = outcome.results!;
+    // One aligner per fold, each on the other fold's images (12 patients × 2 images, 2 folds).
+    const fitted = events.filter((e): e is Extract<CvEvent, { type: 'aligner' }> => e.type === 'aligner');
+    expect(fitted.map((e) => e.fold)).toEqual([0, 1]);
+    for (const e of fitted) expect(e.images).toBeGreaterThan(0);
+    expect(fitted.reduce((s, e) => s + e.images, 0)).toBe(manifest.items.length);
+    const auto = r.runs.filter((x) => x.pathway === 'auto');
+    expect(auto).toHaveLength(2);
+    for (const run of auto) {
+      for (const p of run.predictions) {
+        expect(p.alignment?.source).toBe('auto');
+        expect(p.alignment!.confidence).toBeGreaterThanOrEqual(0);
+      }
+    }
+    // The intervention arm keeps the clicks: no alignment on its records.
+    for (const run of r.runs.filter((x) => x.pathway === 'intervention')) for (const p of run.predictions) expect(p.alignment).toBeUndefined();
+    expect(String(r.config.aligner)).toContain('cross-fitted');
+    // Both arms' fold bundles carry their fold's aligner; the report has the alignment section and its gallery.
+    const { readBundle } = await import('@affnet/core');
+    expect((await readBundle(join(out, auto[0]!.bundle!))).manifest.aligner?.format).toBe('affnet-aligner');
+    expect(r.alignmentGallery!.length).toBeGreaterThan(0);
+    for (const g of r.alignmentGallery!) expect(existsSync(join(out, g.png))).toBe(true);
+    const doc = await buildReport({ experiment: r, experimentDir: out });
+    const section = doc.sections.find((x) => x.id === 'alignment');
+    expect(section?.blocks.some((b) => b.kind === 'gallery')).toBe(true);
+    // DeLong between the pathways of the network.
+    const { summariseExperiment } = await import('../../src/report/summary.js');
+    expect(summariseExperiment(r).comparisons.some((c) => c.a === 'intervention' && c.b === 'auto')).toBe(true);
+  }, 240_000);
 });
