@@ -56,6 +56,19 @@ describe('affnet pipeline on tiny inputs', () => {
     expect(model.preprocessing).toEqual({ pathway: 'intervention', inputSize: 32, normalisation: 'zscore', cropFraction: 0.6 });
   }, 120_000);
 
+  it('train --pathway auto fits the aligner on the clicks, crops with it, and the bundle carries it', async () => {
+    const auto = join(dir, 'bundle-auto');
+    expect(await runCli(['train', '--manifest', manifest, '--out', auto, '--pathway', 'auto', ...tiny, '--seed', '4', '--json'])).toBe(0);
+    expect(JSON.parse(io.out).aligner).toMatchObject({ images: 12, grid: 96 });
+    const model = JSON.parse(readFileSync(join(auto, 'model.json'), 'utf8'));
+    expect(model.preprocessing.pathway).toBe('auto');
+    expect(model.aligner).toMatchObject({ format: 'affnet-aligner', version: 1 });
+    // The intervention bundle of the first test carries one too (fitted on the same clicks).
+    expect(JSON.parse(readFileSync(join(bundle, 'model.json'), 'utf8')).aligner?.format).toBe('affnet-aligner');
+    expect(await runCli(['train', '--manifest', manifest, '--out', join(dir, 'never'), '--pathway', 'auto', '--no-aligner', ...tiny])).toBe(2);
+    expect(io.err).toContain('--no-aligner: the auto pathway is its aligner');
+  }, 120_000);
+
   it('export writes ONNX files per precision and a Hugging Face folder', async () => {
     const out = join(dir, 'export');
     expect(await runCli(['export', '--bundle', bundle, '--out', out, '--format', 'both', '--precisions', 'fp32,int8', '--manifest', manifest, '--calibration-images', '4', '--json'])).toBe(0);

@@ -86,6 +86,31 @@ describe('affnet predict', () => {
     expect(lines(io.out)[0]).toMatchObject({ runtime: 'tfjs:cpu/fp32' });
   }, 60_000);
 
+  it('an intervention bundle carrying an aligner predicts without clicks and says so per record; --clicks still wins', async () => {
+    const aligner = join(dir, 'aligner.json');
+    expect(await runCli(['align', 'train', '--manifest', join(images, 'manifest.csv'), '--out', aligner, '--grid', '32', '--epochs', '2', '--json'])).toBe(0);
+    const { readAligner, readBundle, writeBundle } = await import('@affnet/core');
+    const iv = await writeTinyBundle(join(dir, 'bundle-iv-aligned'), { pathway: 'intervention' });
+    const b = await readBundle(iv);
+    b.manifest.aligner = await readAligner(aligner);
+    await writeBundle(iv, b);
+    const file = join(images, 'img-00.png');
+    io.out = '';
+    expect(await runCli(['predict', file, '--bundle', iv, '--runtime', 'tfjs:cpu'])).toBe(0);
+    const auto = lines(io.out)[0]!;
+    expect(auto).toMatchObject({ alignment: 'auto' });
+    expect(auto.points).toMatchObject({ fracture: { x: expect.any(Number) }, axis: { y: expect.any(Number) } });
+    expect(auto.alignmentConfidence).toBeGreaterThanOrEqual(0);
+    io.out = '';
+    expect(await runCli(['predict', file, '--bundle', iv, '--runtime', 'tfjs:cpu', '--clicks', join(images, 'manifest.csv')])).toBe(0);
+    expect(lines(io.out)[0]).toMatchObject({ alignment: 'clicks', points: { fracture: { x: 24, y: 20 }, axis: { x: 24, y: 4 } } });
+    // An auto bundle that lost its aligner is refused before any image is read.
+    const bare = await writeTinyBundle(join(dir, 'bundle-auto-bare'), { pathway: 'auto' });
+    io.err = '';
+    expect(await runCli(['predict', file, '--bundle', bare, '--runtime', 'tfjs:cpu'])).toBe(2);
+    expect(io.err).toContain('carries no aligner');
+  }, 60_000);
+
   it.each([
     [['predict', '/nonexistent/folder', '--bundle', '/nonexistent/bundle'], 2, 'E_FILE_NOT_FOUND'],
     [['predict', 'x.png'], 1, "required option '--bundle <dir>' not specified"], // commander's usage error

@@ -234,12 +234,22 @@ export async function startAnnotateServer(o: AnnotateServerOptions): Promise<Ann
   // Check every image once in the background: unreadable files, and given clicks that disagree with the image.
   const checked = (async () => {
     for (let i = 0; i < store.items.length; i++) {
+      let r: Radiograph;
       try {
-        const r = await read(store.items[i]!.path);
-        const d = store.decisions.get(i);
-        if (d?.clicks) checkClicks(d.clicks, r, `row ${i + 2} (${store.items[i]!.pathAsWritten})`);
+        r = await read(store.items[i]!.path);
       } catch (e) {
         noteProblem(i, describe(e));
+        continue;
+      }
+      // Saved clicks that do not fit the image (a file replaced since): reopened, so the image is annotated again.
+      const d = store.decisions.get(i);
+      if (d?.clicks) {
+        try {
+          checkClicks(d.clicks, r, `row ${i + 2} (${store.items[i]!.pathAsWritten})`);
+        } catch (e) {
+          store.reopen(i);
+          o.onProblem?.(i, `${describe(e)}; reopened`);
+        }
       }
     }
   })();

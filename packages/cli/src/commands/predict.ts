@@ -55,7 +55,10 @@ export function registerPredict(program: Command): void {
   addRuntimeOption(cmd)
     .option('--out <dir>', `write the JSON lines to DIR/${PREDICTIONS_FILE} as they come (a rerun skips images already done), CAM overlays to DIR/cam/`)
     .option('--cam', 'write the CAM overlay of each image (PNG) into OUT/cam/ (needs --out and a runtime with the feature map)')
-    .option('--clicks <manifest>', 'intervention pathway: manifest with the fracture/axis clicks (fx, fy, ax, ay) per image')
+    .option(
+      '--clicks <file>',
+      "intervention / auto pathway: the fracture and axis points per image (fx, fy, ax, ay): a manifest, or the clicks file affnet annotate writes; without it the bundle's aligner finds them",
+    )
     .option('--batch-size <n>', 'images per forward pass', '8')
     .option('--accept-truncated', TRUNCATED_HELP)
     .option('--json', 'JSON lines on stdout (always JSON lines; kept for symmetry with other commands)')

@@ -25,7 +25,7 @@ interface TrainFlags extends ManifestOptions, TrainingFlags {
   validationFraction: string;
   earlyStopping?: string;
   checkpointDir?: string;
-  aligner?: string;
+  aligner?: string | false;
   json?: boolean;
 }
 
@@ -37,6 +37,7 @@ export function registerTrain(program: Command): void {
     .option('--architecture <name>', `network: ${listArchitectures().join(', ')}`, 'resnet50')
     .option('--pathway <name>', 'automated, intervention (the clicks) or auto (the intervention crop on points the aligner finds)', 'automated')
     .option('--aligner <file>', `${ALIGNER_HELP}; intervention bundles carry one too when the manifest has clicks`)
+    .option('--no-aligner', 'intervention pathway: do not fit an aligner for images without clicks (the bundle then needs clicks for every image)')
     .option('--input-size <n>', 'network input side N (N×N)', '256')
     .option('--crop-fraction <x>', 'intervention pathway: crop side as a fraction of the padded image side')
     .option('--validation-fraction <x>', 'share of patients held out for validation (0: none)', '0.2')
@@ -64,8 +65,11 @@ export function registerTrain(program: Command): void {
 
     const read = radiographReader(f);
     // Auto: the classifier learns on the aligner's crops; intervention bundles carry one for images without clicks.
+    if (f.aligner === false && pathway === 'auto') throw new AffnetError('E_OPTION_INVALID', '--no-aligner: the auto pathway is its aligner; drop the flag or train --pathway intervention');
     const aligner =
-      pathway === 'automated' ? undefined : await alignerFor(manifest, read, { ...(f.aligner ? { file: f.aligner } : {}), train: { seed }, required: pathway === 'auto', command: 'train' });
+      pathway === 'automated' || f.aligner === false
+        ? undefined
+        : await alignerFor(manifest, read, { ...(typeof f.aligner === 'string' ? { file: f.aligner } : {}), train: { seed }, required: pathway === 'auto', command: 'train' });
     const prep = progress('read images', manifest.items.length);
     const set = (await prepareImages(manifest, [spec], { onProgress: () => prep.tick(), read, ...(aligner ? { aligner, alignMissingClicks: false } : {}) })).get(specKey(spec))!;
     prep.stop();

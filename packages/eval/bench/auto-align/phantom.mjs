@@ -7,7 +7,7 @@
  *
  * Prints: axis angle error (median, 95th percentile, vs the truth's shaft direction at the fracture),
  * fracture-centre error in mm and as a fraction of the shaft width, and the share of intervention
- * crops (the pathway's own geometry) that contain the whole ground-truth fracture region.
+ * crops (the pathway's own geometry) that contain the whole ground-truth fracture region (and its centre).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ const { values: a } = parseArgs({
     epochs: { type: 'string', default: '24' },
     hidden: { type: 'string', default: '32' },
     negatives: { type: 'string', default: '500' },
+    hard: { type: 'string', default: '150' },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
@@ -38,7 +39,7 @@ const trainItems = await load(a.train);
 const t0 = performance.now();
 const training = [];
 for (const it of trainItems) if (it.clicks) training.push({ radiograph: await readRadiograph(it.path), clicks: it.clicks });
-const model = trainAligner(training, { grid: Number(a.grid), epochs: Number(a.epochs), hidden: Number(a.hidden), negatives: Number(a.negatives), seed: 1 });
+const model = trainAligner(training, { grid: Number(a.grid), epochs: Number(a.epochs), hidden: Number(a.hidden), negatives: Number(a.negatives), hardNegatives: Number(a.hard), seed: 1 });
 const trainS = (performance.now() - t0) / 1000;
 const rows = [];
 const t1 = performance.now();
@@ -63,8 +64,11 @@ for (const it of await load(a.test)) {
     });
   };
   const contained = inside(found.clicks);
+  const centreGeo = interventionGeometry({ width: r.width, height: r.height, inputSize: N, clicks: found.clicks, cropFraction: DEFAULT_CROP_FRACTION });
+  const c = affine.apply(centreGeo.transform, truth.fracture.centre);
+  const centreInside = c.x >= -0.5 && c.y >= -0.5 && c.x <= N - 0.5 && c.y <= N - 0.5;
   const manualContained = it.clicks ? inside(it.clicks) : undefined;
-  rows.push({ id: it.pathAsWritten, angle, mm, widths: mm / shaftWidthMm, contained, manualContained, confidence: found.confidence, warned: found.warning !== undefined });
+  rows.push({ id: it.pathAsWritten, angle, mm, widths: mm / shaftWidthMm, contained, centreInside, manualContained, confidence: found.confidence, warned: found.warning !== undefined });
   if (a.verbose && (!contained || angle > 10))
     console.log(
       `${it.pathAsWritten}: angle ${angle.toFixed(1)}°, centre ${mm.toFixed(1)} mm, ${contained ? 'contained' : 'NOT contained'}${manualContained === false ? ' (nor by the clicks)' : ''}, confidence ${found.confidence.toFixed(2)}`,
@@ -116,6 +120,7 @@ const summary = {
     ),
   },
   contained: { n: contained, of: rows.length, share: contained / rows.length },
+  centreInCrop: { n: rows.filter((r) => r.centreInside).length, of: rows.length },
   manualContained: { n: manualContained, of: manual.length },
   warned: { n: warned.length, containedAmongWarned: warned.filter((r) => r.contained).length },
 };
@@ -124,6 +129,7 @@ console.log(
     `axis angle error: median ${summary.angleDeg.median.toFixed(1)}°, p95 ${summary.angleDeg.p95.toFixed(1)}°\n` +
     `fracture centre error: median ${summary.centreMm.median.toFixed(1)} mm (${summary.centreShaftWidths.median.toFixed(2)} shaft widths), p95 ${summary.centreMm.p95.toFixed(1)} mm (${summary.centreShaftWidths.p95.toFixed(2)})\n` +
     `crops containing the whole fracture region: ${contained}/${rows.length} (${(100 * summary.contained.share).toFixed(1)} %); with the cohort's own clicks: ${manualContained}/${manual.length}\n` +
+    `crops containing the fracture centre: ${summary.centreInCrop.n}/${rows.length}\n` +
     `low-confidence warnings: ${warned.length} (of which contained: ${summary.warned.containedAmongWarned})`,
 );
 if (a.json) writeFileSync(a.json, `${JSON.stringify({ summary, rows }, null, 1)}\n`);

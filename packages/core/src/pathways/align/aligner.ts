@@ -33,7 +33,7 @@ export interface AlignerModel {
   mlp: MlpWeights;
   /** Results below these are flagged (`AlignmentResult.warning`). */
   thresholds: { fracture: number; axis: number };
-  training: { images: number; samples: number; seed: number; epochs: number; hidden: number };
+  training: { images: number; samples: number; seed: number; epochs: number; hidden: number; hardNegatives?: number };
 }
 
 export interface AlignerTrainItem {
@@ -52,6 +52,12 @@ export interface AlignerTrainOptions {
   hidden?: number;
   /** Background pixels drawn per image. @defaultValue 500 */
   negatives?: number;
+  /**
+   * Hard negatives: after training, the pixels each training image's fracture map rates highest away
+   * from its fracture are added as background and training goes on for a third of the epochs, so
+   * look-alikes (joints, bone ends) stop winning. @defaultValue 150 per image (0: off)
+   */
+  hardNegatives?: number;
 }
 
 /** What the aligner found on one radiograph, in original pixel coordinates. */
@@ -67,7 +73,7 @@ export interface AlignmentResult {
   warning?: string;
 }
 
-const DEFAULTS = { grid: 96, seed: 0, epochs: 24, hidden: 32, negatives: 500 };
+const DEFAULTS = { grid: 96, seed: 0, epochs: 24, hidden: 32, negatives: 500, hardNegatives: 150 };
 const SIGMA = { fracture: 0.03, shaft: 0.02 };
 
 /** Fit an aligner on images with clicks. */
@@ -113,23 +119,42 @@ export function trainAligner(items: readonly AlignerTrainItem[], options: Aligne
       const dy = y - f.y;
       const along = dx * dir.x + dy * dir.y;
       const across = -dx * dir.y + dy * dir.x;
-      xs.push(g.features.subarray(p * F, (p + 1) * F));
+      xs.push(g.features.slice(p * F, (p + 1) * F));
       ts.push(Math.exp(-(dx * dx + dy * dy) / (2 * sf * sf)), Math.exp(-(across * across) / (2 * ss * ss)));
       // The shaft is known between the axis click and its mirror; beyond, it may end or bend.
       ws.push(1, Math.abs(along) <= len ? 1 : 0);
       samples++;
     }
   }
-  const x = new Float32Array(samples * F);
-  xs.forEach((row, i) => x.set(row, i * F));
-  const mlp = trainMlp(x, Float32Array.from(ts), Float32Array.from(ws), F, 2, {
-    hidden: o.hidden,
-    epochs: o.epochs,
-    learningRate: 3e-3,
-    batchSize: 256,
-    l2: 1e-4,
-    seed: o.seed,
-  });
+  const pack = () => {
+    const x = new Float32Array(xs.length * F);
+    xs.forEach((row, i) => x.set(row, i * F));
+    return x;
+  };
+  const settings = { hidden: o.hidden, learningRate: 3e-3, batchSize: 256, l2: 1e-4, seed: o.seed };
+  let mlp = trainMlp(pack(), Float32Array.from(ts), Float32Array.from(ws), F, 2, { ...settings, epochs: o.epochs });
+  if (o.hardNegatives > 0) {
+    for (const item of items) {
+      const g = alignmentGrid(item.radiograph, G);
+      const f = apply(g.transform, item.clicks.fracture);
+      const [pf] = runMlp(mlp, g.features) as [Float32Array];
+      const far = 3 * SIGMA.fracture * G;
+      const order = Array.from(pf.keys())
+        .filter((p) => Math.hypot((p % G) - f.x, Math.floor(p / G) - f.y) > far)
+        .sort((a, b) => pf[b]! - pf[a]!)
+        .slice(0, o.hardNegatives);
+      for (const p of order) {
+        const dx = (p % G) - f.x;
+        const dy = Math.floor(p / G) - f.y;
+        xs.push(g.features.slice(p * F, (p + 1) * F));
+        // Only the fracture output learns from these; their shaft target is unknown here.
+        ts.push(Math.exp(-(dx * dx + dy * dy) / (2 * (SIGMA.fracture * G) ** 2)), 0);
+        ws.push(1, 0);
+        samples++;
+      }
+    }
+    mlp = trainMlp(pack(), Float32Array.from(ts), Float32Array.from(ws), F, 2, { ...settings, seed: o.seed + 1, epochs: Math.max(1, Math.round(o.epochs / 3)), init: mlp });
+  }
   const model: AlignerModel = {
     format: ALIGNER_FORMAT,
     version: ALIGNER_VERSION,
@@ -137,7 +162,7 @@ export function trainAligner(items: readonly AlignerTrainItem[], options: Aligne
     sigma: SIGMA,
     mlp,
     thresholds: { fracture: 0, axis: 0 },
-    training: { images: items.length, samples, seed: o.seed, epochs: o.epochs, hidden: o.hidden },
+    training: { images: items.length, samples, seed: o.seed, epochs: o.epochs, hidden: o.hidden, hardNegatives: o.hardNegatives },
   };
   // Warning thresholds: the 10th percentile of each confidence on (up to 40 of) the training images,
   // so about one image in ten of the kind it learnt from is flagged, and unlike ones more often.

@@ -28,6 +28,8 @@ export interface MlpTrainOptions {
   batchSize: number;
   l2: number;
   seed: number;
+  /** Continue from these weights (and their standardisation) instead of a fresh start. */
+  init?: MlpWeights;
 }
 
 /**
@@ -40,10 +42,15 @@ export function trainMlp(x: Float32Array, t: Float32Array, w: Float32Array, inpu
   const rng = createRng(o.seed);
   const mean = new Float64Array(inputs);
   const sd = new Float64Array(inputs);
-  for (let i = 0; i < n; i++) for (let j = 0; j < inputs; j++) mean[j]! += x[i * inputs + j]!;
-  for (let j = 0; j < inputs; j++) mean[j]! /= n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < inputs; j++) sd[j]! += (x[i * inputs + j]! - mean[j]!) ** 2;
-  for (let j = 0; j < inputs; j++) sd[j] = Math.sqrt(sd[j]! / n) || 1;
+  if (o.init) {
+    mean.set(o.init.mean);
+    sd.set(o.init.sd);
+  } else {
+    for (let i = 0; i < n; i++) for (let j = 0; j < inputs; j++) mean[j]! += x[i * inputs + j]!;
+    for (let j = 0; j < inputs; j++) mean[j]! /= n;
+    for (let i = 0; i < n; i++) for (let j = 0; j < inputs; j++) sd[j]! += (x[i * inputs + j]! - mean[j]!) ** 2;
+    for (let j = 0; j < inputs; j++) sd[j] = Math.sqrt(sd[j]! / n) || 1;
+  }
   const xs = new Float32Array(x.length);
   for (let i = 0; i < n; i++) for (let j = 0; j < inputs; j++) xs[i * inputs + j] = (x[i * inputs + j]! - mean[j]!) / sd[j]!;
   const H = o.hidden;
@@ -52,10 +59,17 @@ export function trainMlp(x: Float32Array, t: Float32Array, w: Float32Array, inpu
   const b1 = params.subarray(H * inputs, H * inputs + H);
   const w2 = params.subarray(H * inputs + H, H * inputs + H + outputs * H);
   const b2 = params.subarray(H * inputs + H + outputs * H);
-  const s1 = Math.sqrt(2 / inputs);
-  for (let i = 0; i < w1.length; i++) w1[i] = rng.normal(0, s1);
-  const s2 = Math.sqrt(1 / H);
-  for (let i = 0; i < w2.length; i++) w2[i] = rng.normal(0, s2);
+  if (o.init) {
+    w1.set(o.init.w1);
+    b1.set(o.init.b1);
+    w2.set(o.init.w2);
+    b2.set(o.init.b2);
+  } else {
+    const s1 = Math.sqrt(2 / inputs);
+    for (let i = 0; i < w1.length; i++) w1[i] = rng.normal(0, s1);
+    const s2 = Math.sqrt(1 / H);
+    for (let i = 0; i < w2.length; i++) w2[i] = rng.normal(0, s2);
+  }
   const grad = new Float32Array(params.length);
   const g1 = grad.subarray(0, H * inputs);
   const gb1 = grad.subarray(H * inputs, H * inputs + H);
