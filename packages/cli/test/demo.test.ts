@@ -22,7 +22,13 @@ describe('affnet demo --quick', () => {
       'resnet18/automated/1',
       'resnet18/intervention/0',
       'resnet18/intervention/1',
+      'resnet18/auto/0',
+      'resnet18/auto/1',
     ]);
+    // The auto arm: every held-out image aligned by the aligner fitted on the separate phantom cohort.
+    expect(existsSync(join(out, 'aligner.json'))).toBe(true);
+    const auto = results.runs.filter((r: { pathway: string }) => r.pathway === 'auto');
+    expect(auto.every((r: { predictions: { alignment?: { source: string } }[] }) => r.predictions.every((p) => p.alignment?.source === 'auto'))).toBe(true);
     // phantoms have ground truth, so CAM quality was measured
     expect(results.runs.every((r: { camQuality?: { pointingTotal: number } }) => (r.camQuality?.pointingTotal ?? 0) > 0)).toBe(true);
     const comparison = JSON.parse(readFileSync(join(out, 'compare', 'compare.json'), 'utf8'));
@@ -30,7 +36,7 @@ describe('affnet demo --quick', () => {
     expect(comparison.runtimes.find((r: { id: string }) => r.id === 'tfjs:wasm/fp32')).toMatchObject({ available: true, labelAgreement: 1 });
     expect(results.runs.every((r: { trainedOn?: string; predictedOn?: string }) => r.trainedOn === 'tfjs:wasm/fp32' && r.predictedOn === 'onnx:cpu/fp32')).toBe(true);
     const html = readFileSync(summary.report, 'utf8');
-    for (const heading of ['Data and protocol', 'Classification performance', 'Learning curves, ROC and calibration', 'Class activation maps', 'Runtime comparison']) {
+    for (const heading of ['Data and protocol', 'Classification performance', 'Learning curves, ROC and calibration', 'Class activation maps', 'Automatic alignment', 'Runtime comparison']) {
       expect(html).toContain(`<h2>${heading}</h2>`);
     }
     expect(html).toContain('Demo settings: phantom cohort of 8 patients');

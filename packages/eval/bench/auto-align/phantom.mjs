@@ -24,6 +24,7 @@ const { values: a } = parseArgs({
     negatives: { type: 'string', default: '500' },
     hard: { type: 'string', default: '150' },
     json: { type: 'string' },
+    save: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -68,7 +69,19 @@ for (const it of await load(a.test)) {
   const c = affine.apply(centreGeo.transform, truth.fracture.centre);
   const centreInside = c.x >= -0.5 && c.y >= -0.5 && c.x <= N - 0.5 && c.y <= N - 0.5;
   const manualContained = it.clicks ? inside(it.clicks) : undefined;
-  rows.push({ id: it.pathAsWritten, angle, mm, widths: mm / shaftWidthMm, contained, centreInside, manualContained, confidence: found.confidence, warned: found.warning !== undefined });
+  rows.push({
+    id: it.pathAsWritten,
+    fractureConfidence: found.fractureConfidence,
+    axisConfidence: found.axisConfidence,
+    angle,
+    mm,
+    widths: mm / shaftWidthMm,
+    contained,
+    centreInside,
+    manualContained,
+    confidence: found.confidence,
+    warned: found.warning !== undefined,
+  });
   if (a.verbose && (!contained || angle > 10))
     console.log(
       `${it.pathAsWritten}: angle ${angle.toFixed(1)}°, centre ${mm.toFixed(1)} mm, ${contained ? 'contained' : 'NOT contained'}${manualContained === false ? ' (nor by the clicks)' : ''}, confidence ${found.confidence.toFixed(2)}`,
@@ -132,4 +145,5 @@ console.log(
     `crops containing the fracture centre: ${summary.centreInCrop.n}/${rows.length}\n` +
     `low-confidence warnings: ${warned.length} (of which contained: ${summary.warned.containedAmongWarned})`,
 );
+if (a.save) writeFileSync(a.save, `${JSON.stringify(model)}\n`);
 if (a.json) writeFileSync(a.json, `${JSON.stringify({ summary, rows }, null, 1)}\n`);
