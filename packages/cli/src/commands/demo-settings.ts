@@ -27,7 +27,7 @@ export interface DemoSettings {
 
 export const DEMO_SETTINGS: DemoSettings = {
   cohort: { patients: 30, images: [2, 3], height: [600, 800], difficulty: 0.3, seed: 1 },
-  alignment: { patients: 120, seed: 1001, grid: 96, epochs: 24 },
+  alignment: { patients: 200, seed: 1001, grid: 96, epochs: 24 },
   architectures: ['resnet50', 'vgg19', 'inception_v3'],
   // InceptionV3 needs ≥ 75 px; 107 px gives it a 2×2 feature map like the others' at 64 px.
   inputSize: { resnet50: 128, vgg19: 128, inception_v3: 139 },
