@@ -16,7 +16,7 @@ import { generateCohort } from '@affnet/phantom';
 import { AnnotationStore, type AnnotateItem } from '../src/annotate/store.js';
 import { startAnnotateServer, type AnnotateServer } from '../src/annotate/server.js';
 
-const CHROMIUM = process.env.AFFNET_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const CHROMIUM = [process.env.AFFNET_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => Boolean(p) && existsSync(p!));
 const skipReason = CHROMIUM ? undefined : 'no chromium found (apt-get install chromium, or set AFFNET_CHROMIUM)';
 if (skipReason && process.env.CI === 'true') throw new Error(`CI run without chromium: ${skipReason}`);
 if (skipReason) console.warn(`annotate browser tests skipped: ${skipReason}`);
