@@ -11,7 +11,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { loadManifest, readRadiograph, saveManifest, trainAligner, writeAligner } from '@affnet/core';
+import { alignerSample, loadManifest, readRadiograph, saveManifest, trainAligner, writeAligner } from '@affnet/core';
 import { DEFAULT_CONSTRAINTS, foldKey, buildReport, readComparisonResults, writeReport } from '@affnet/eval';
 import { generateCohort } from '@affnet/phantom';
 import { CliError } from '../errors.js';
@@ -158,7 +158,7 @@ export function registerDemo(program: Command): void {
         const bar = progress('fit the aligner (read images)', items.length);
         const train = [];
         for (const item of items) {
-          train.push({ radiograph: await readRadiograph(item.path), clicks: item.clicks! });
+          train.push(alignerSample(await readRadiograph(item.path), item.clicks!, a.grid));
           bar.tick();
         }
         bar.stop();

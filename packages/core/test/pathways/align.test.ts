@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  alignerSample,
   alignRadiograph,
   createRadiograph,
   createRng,
@@ -91,6 +92,15 @@ describe('aligner (auto pathway)', () => {
     const c = trainAligner(items, { grid: 32, epochs: 2, seed: 6 });
     expect(b.mlp.w1).toEqual(a.mlp.w1);
     expect(c.mlp.w1).not.toEqual(a.mlp.w1);
+    // Samples (the grid plane only, what large cohorts keep in memory) give the very same aligner.
+    const fromSamples = trainAligner(
+      items.map((it) => alignerSample(it.radiograph, it.clicks, 32)),
+      { grid: 32, epochs: 2, seed: 5 },
+    );
+    expect(fromSamples).toEqual(a);
+    expect(() => trainAligner([alignerSample(items[0]!.radiograph, items[0]!.clicks, 48), alignerSample(items[1]!.radiograph, items[1]!.clicks, 48)], { grid: 32 })).toThrow(
+      /made at grid 48, training at grid 32/,
+    );
   });
 
   it('flags an image unlike the ones it learnt from instead of cropping silently', () => {

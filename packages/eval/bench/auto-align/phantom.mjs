@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { affine, alignRadiograph, DEFAULT_CROP_FRACTION, interventionGeometry, loadManifest, readRadiograph, trainAligner } from '@affnet/core';
+import { affine, alignerSample, alignRadiograph, DEFAULT_CROP_FRACTION, interventionGeometry, loadManifest, readRadiograph, trainAligner } from '@affnet/core';
 
 const { values: a } = parseArgs({
   options: {
@@ -39,7 +39,7 @@ const load = async (dir) => {
 const trainItems = await load(a.train);
 const t0 = performance.now();
 const training = [];
-for (const it of trainItems) if (it.clicks) training.push({ radiograph: await readRadiograph(it.path), clicks: it.clicks });
+for (const it of trainItems) if (it.clicks) training.push(alignerSample(await readRadiograph(it.path), it.clicks, Number(a.grid)));
 const model = trainAligner(training, { grid: Number(a.grid), epochs: Number(a.epochs), hidden: Number(a.hidden), negatives: Number(a.negatives), hardNegatives: Number(a.hard), seed: 1 });
 const trainS = (performance.now() - t0) / 1000;
 const rows = [];

@@ -18,8 +18,10 @@ import {
   createFeatureCache,
   readRadiograph,
   trainAligner,
+  alignerSample,
+  DEFAULT_ALIGNER_GRID,
   type AlignerModel,
-  type AlignerTrainItem,
+  type AlignerSample,
   type AlignerTrainOptions,
   startBundle,
   patientKFold,
@@ -373,11 +375,13 @@ async function foldAligners(o: CvOptions, folds: readonly { id: number }[], fold
   }
   if (!o.pathways.includes('auto')) return out;
   const read = o.read ?? ((p: string) => readRadiograph(p));
-  const withClicks: { index: number; item: AlignerTrainItem }[] = [];
+  // Each image kept as its small grid plane only (core alignerSample), not the full radiograph.
+  const grid = o.alignerOptions?.grid ?? DEFAULT_ALIGNER_GRID;
+  const withClicks: { index: number; item: AlignerSample }[] = [];
   for (const [index, item] of o.manifest.items.entries()) {
     if (!item.clicks) continue;
     try {
-      withClicks.push({ index, item: { radiograph: await read(item.path), clicks: item.clicks } });
+      withClicks.push({ index, item: alignerSample(await read(item.path), item.clicks, grid) });
     } catch {
       // Unreadable: the prepared sets record it as left out.
     }

@@ -17,7 +17,7 @@ import { apply, invert, type Point } from '../../geometry/affine.js';
 import type { Radiograph } from '../../image/radiograph.js';
 import type { InterventionClicks } from '../intervention.js';
 import { createRng } from '../../augment/rng.js';
-import { alignmentGrid, featureCount } from './features.js';
+import { alignmentGrid, alignmentPlane, featureCount, gridFeatures, type AlignmentGrid, type AlignmentPlane } from './features.js';
 import { runMlp, trainMlp, type MlpWeights } from './mlp.js';
 
 export const ALIGNER_FORMAT = 'affnet-aligner';
@@ -39,6 +39,25 @@ export interface AlignerModel {
 export interface AlignerTrainItem {
   radiograph: Radiograph;
   clicks: InterventionClicks;
+}
+
+/**
+ * A training image reduced to what the aligner needs (its grid plane and the clicks): a few tens of
+ * kilobytes instead of a full-resolution radiograph, so large cohorts fit in memory.
+ */
+export interface AlignerSample {
+  view: AlignmentPlane;
+  clicks: InterventionClicks;
+  /** For error messages. */
+  source: string;
+}
+
+/** The aligner's grid side unless one is chosen. */
+export const DEFAULT_ALIGNER_GRID = 96;
+
+/** Reduce a radiograph with clicks to an {@link AlignerSample} at `grid` (the aligner's `grid` option). */
+export function alignerSample(r: Radiograph, clicks: InterventionClicks, grid = DEFAULT_ALIGNER_GRID): AlignerSample {
+  return { view: alignmentPlane(r, grid), clicks, source: r.meta.source };
 }
 
 export interface AlignerTrainOptions {
@@ -73,12 +92,15 @@ export interface AlignmentResult {
   warning?: string;
 }
 
-const DEFAULTS = { grid: 96, seed: 0, epochs: 24, hidden: 32, negatives: 500, hardNegatives: 150 };
+const DEFAULTS = { grid: DEFAULT_ALIGNER_GRID, seed: 0, epochs: 24, hidden: 32, negatives: 500, hardNegatives: 150 };
 const SIGMA = { fracture: 0.03, shaft: 0.02 };
 
-/** Fit an aligner on images with clicks. */
-export function trainAligner(items: readonly AlignerTrainItem[], options: AlignerTrainOptions = {}): AlignerModel {
+/** Fit an aligner on images with clicks (radiographs, or samples made at the same grid). */
+export function trainAligner(inputs: readonly (AlignerTrainItem | AlignerSample)[], options: AlignerTrainOptions = {}): AlignerModel {
   const o = { ...DEFAULTS, ...options };
+  const items = inputs.map((it) => ('view' in it ? it : alignerSample(it.radiograph, it.clicks, o.grid)));
+  const wrong = items.find((s) => s.view.side !== o.grid);
+  if (wrong) throw new AffnetError('E_OPTION_INVALID', `aligner sample made at grid ${wrong.view.side}, training at grid ${o.grid}: make samples with the same grid`, { file: wrong.source });
   if (items.length < 2) throw new AffnetError('E_OPTION_INVALID', `the aligner needs at least 2 images with fracture and axis clicks to learn from, got ${items.length}`);
   const F = featureCount();
   const G = o.grid;
@@ -88,7 +110,7 @@ export function trainAligner(items: readonly AlignerTrainItem[], options: Aligne
   const ws: number[] = [];
   let samples = 0;
   for (const item of items) {
-    const g = alignmentGrid(item.radiograph, G);
+    const g = gridFeatures(item.view);
     const f = apply(g.transform, item.clicks.fracture);
     const a = apply(g.transform, item.clicks.axis);
     const sf = SIGMA.fracture * G;
@@ -96,7 +118,7 @@ export function trainAligner(items: readonly AlignerTrainItem[], options: Aligne
     const ux = a.x - f.x;
     const uy = a.y - f.y;
     const len = Math.hypot(ux, uy);
-    if (!(len > 1e-6)) throw new AffnetError('E_OPTION_INVALID', 'fracture and axis clicks coincide', { file: item.radiograph.meta.source });
+    if (!(len > 1e-6)) throw new AffnetError('E_OPTION_INVALID', 'fracture and axis clicks coincide', { file: item.source });
     const dir = { x: ux / len, y: uy / len };
     const pick = new Set<number>();
     const r = Math.ceil(3 * sf);
@@ -135,7 +157,7 @@ export function trainAligner(items: readonly AlignerTrainItem[], options: Aligne
   let mlp = trainMlp(pack(), Float32Array.from(ts), Float32Array.from(ws), F, 2, { ...settings, epochs: o.epochs });
   if (o.hardNegatives > 0) {
     for (const item of items) {
-      const g = alignmentGrid(item.radiograph, G);
+      const g = gridFeatures(item.view);
       const f = apply(g.transform, item.clicks.fracture);
       const [pf] = runMlp(mlp, g.features) as [Float32Array];
       const far = 3 * SIGMA.fracture * G;
@@ -169,7 +191,7 @@ export function trainAligner(items: readonly AlignerTrainItem[], options: Aligne
   // Unseen images score lower than training ones: on an unseen phantom cohort this flags about a
   // quarter of the images, and most of the crops that miss the fracture (README, "auto pathway").
   const step = Math.max(1, Math.floor(items.length / 100));
-  const seen = items.filter((_it, i) => i % step === 0).map((it) => locate(model, it.radiograph));
+  const seen = items.filter((_it, i) => i % step === 0).map((it) => locate(model, gridFeatures(it.view)));
   const p5 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(0.05 * (xs.length - 1))] ?? 0;
   model.thresholds = { fracture: round3(p5(seen.map((s) => s.fractureConfidence))), axis: round3(p5(seen.map((s) => s.axisConfidence))) };
   return model;
@@ -210,7 +232,7 @@ export function alignerMaps(model: AlignerModel, r: Radiograph): { fracture: Flo
 
 /** Find the fracture and the shaft axis on `r`; `warning` is set when a confidence is below the aligner's threshold. */
 export function alignRadiograph(model: AlignerModel, r: Radiograph): AlignmentResult {
-  const result = locate(model, r);
+  const result = locate(model, alignmentGrid(r, model.grid));
   const low: string[] = [];
   const { fractureConfidence: f, axisConfidence: a } = result;
   if (f < model.thresholds.fracture) low.push(`fracture map peak ${f.toFixed(2)} < ${model.thresholds.fracture}`);
@@ -219,9 +241,9 @@ export function alignRadiograph(model: AlignerModel, r: Radiograph): AlignmentRe
   return result;
 }
 
-function locate(model: AlignerModel, r: Radiograph): AlignmentResult {
+function locate(model: AlignerModel, g: AlignmentGrid): AlignmentResult {
   const G = model.grid;
-  const g = alignmentGrid(r, G);
+  const r = { width: g.width, height: g.height };
   const [pf, ps] = runMlp(model.mlp, g.features) as [Float32Array, Float32Array];
   // Peak of the fracture map after a small box smoothing; centroid of the bump around it.
   const rad = Math.max(1, Math.round(model.sigma.fracture * G));
@@ -316,7 +338,7 @@ function locate(model: AlignerModel, r: Radiograph): AlignmentResult {
   return { clicks: { fracture, axis }, fractureConfidence, axisConfidence, confidence: Math.min(fractureConfidence, axisConfidence) };
 }
 
-function clampPoint(p: Point, r: Radiograph): Point {
+function clampPoint(p: Point, r: { width: number; height: number }): Point {
   const round = (v: number) => Math.round(v * 100) / 100;
   return { x: round(Math.min(r.width - 0.5, Math.max(-0.5, p.x))), y: round(Math.min(r.height - 0.5, Math.max(-0.5, p.y))) };
 }

@@ -30,23 +30,39 @@ export function featureCount(): number {
   return SCALES_AT_128.length * (MAPS * OFFSETS.length + 1) + ORIENTATION_SCALES.length * 2 + 2;
 }
 
-export interface AlignmentGrid {
+/** A radiograph as the aligner sees it: small enough to keep thousands in memory. */
+export interface AlignmentPlane {
   /** Grid side G: the plane is G×G. */
   side: number;
   /** Contrast-stretched grey plane in [0, 1], row-major. */
   plane: Float32Array;
   /** Original pixel → grid pixel. */
   transform: Affine;
+  /** The original's size. */
+  width: number;
+  height: number;
+}
+
+export interface AlignmentGrid extends AlignmentPlane {
   /** Per-pixel features, `featureCount()` per pixel, pixel-major. */
   features: Float32Array;
 }
 
-/** Build the grid and its features (deterministic; no randomness). */
-export function alignmentGrid(r: Radiograph, side: number): AlignmentGrid {
+/** The grid plane of a radiograph (deterministic). */
+export function alignmentPlane(r: Radiograph, side: number): AlignmentPlane {
   const { transform } = automatedGeometry(r.width, r.height, side);
   const raw = resampleAffine(r, transform, side, side, { fill: borderMedian(r) });
-  const plane = stretch(raw);
-  return { side, plane, transform, features: pixelFeatures(plane, side) };
+  return { side, plane: stretch(raw), transform, width: r.width, height: r.height };
+}
+
+/** The per-pixel features of a grid plane. */
+export function gridFeatures(p: AlignmentPlane): AlignmentGrid {
+  return { ...p, features: pixelFeatures(p.plane, p.side) };
+}
+
+/** Build the grid and its features (deterministic; no randomness). */
+export function alignmentGrid(r: Radiograph, side: number): AlignmentGrid {
+  return gridFeatures(alignmentPlane(r, side));
 }
 
 function stretch(v: Float32Array): Float32Array {
