@@ -175,13 +175,58 @@ describe.skipIf(!CHROMIUM)('affnet annotate in chromium', () => {
   }, 60_000);
 });
 
+describe.skipIf(!CHROMIUM)('affnet annotate with an aligner: suggested points', () => {
+  it("shows the aligner's points on an open image; Enter accepts them, a click starts the user's own pair", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'affnet-annotate-suggest-'));
+    const { alignRadiograph, trainAligner } = await import('@affnet/core');
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      await generateCohort({ out: join(dir, 'cohort'), patients: 3, imagesPerPatient: [2, 2], height: [300, 320], seed: 9, dicom: false, workers: 0 });
+      const m = await loadManifest(join(dir, 'cohort', 'manifest.csv'));
+      const rs = await Promise.all(m.items.map((i) => readRadiograph(i.path)));
+      const aligner = trainAligner(
+        rs.map((r, i) => ({ radiograph: r, clicks: m.items[i]!.clicks! })),
+        { grid: 32, epochs: 2 },
+      );
+      const items = m.items.slice(0, 2).map((i) => ({ path: i.path, pathAsWritten: i.path, label: i.label }));
+      const out = join(dir, 'clicks.csv');
+      const server = await startAnnotateServer({ store: new AnnotationStore(out, items), spec, aligner });
+      const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.body.dataset.ready === 'yes' && window.affnet.view.suggested && !(document.getElementById('accept') as HTMLButtonElement).disabled);
+      const expected = alignRadiograph(aligner, rs[0]!).clicks;
+      expect(await page.evaluate(() => window.affnet.view.clicks)).toEqual([expected.fracture, expected.axis]);
+      expect(await page.textContent('#step')).toContain('Suggested by the aligner');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => window.affnet.view.index === 1 && document.body.dataset.ready === 'yes' && window.affnet.view.suggested);
+      expect((await loadManifest(out)).items[0]!.clicks).toEqual(expected);
+      // Image 2: a click replaces the suggestion with the user's own first point.
+      const o = await page.evaluate(() => {
+        const c = window.affnet.canvasOrigin();
+        const s = window.affnet.toScreen(20, 30);
+        return { x: c.x + s.x, y: c.y + s.y };
+      });
+      await page.mouse.click(o.x, o.y);
+      const view = await page.evaluate(() => window.affnet.view);
+      expect(view.suggested).toBe(false);
+      expect(view.clicks).toHaveLength(1);
+      expect(Math.abs(view.clicks[0]!.x - 20)).toBeLessThanOrEqual(1);
+      await server.close();
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
 declare global {
   interface Window {
     affnet: {
       toScreen(x: number, y: number): { x: number; y: number };
       toImage(x: number, y: number): { x: number; y: number };
       canvasOrigin(): { x: number; y: number };
-      view: { scale: number; ox: number; oy: number; index: number; clicks: { x: number; y: number }[]; width: number; height: number };
+      view: { scale: number; ox: number; oy: number; index: number; clicks: { x: number; y: number }[]; suggested: boolean; width: number; height: number };
     };
   }
 }

@@ -41,7 +41,7 @@ const token = new URLSearchParams(location.search).get('token');
 const api = (path, body) => fetch(path + (path.includes('?') ? '&' : '?') + 'token=' + token, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json', 'x-affnet-token': token }, body: JSON.stringify(body) });
 const $ = (id) => document.getElementById(id);
 const canvas = $('c'), ctx = canvas.getContext('2d'), view = $('view');
-const S = { state: null, index: 0, img: null, width: 0, height: 0, scale: 1, ox: 0, oy: 0, clicks: [], window: 'auto', previewReady: false, loading: null };
+const S = { state: null, index: 0, img: null, width: 0, height: 0, scale: 1, ox: 0, oy: 0, clicks: [], suggested: null, window: 'auto', previewReady: false, loading: null };
 // image pixel coordinates <-> canvas (CSS) pixels: pixel i covers [i - 1/2, i + 1/2]
 const toScreen = (x, y) => ({ x: S.ox + (x + 0.5) * S.scale, y: S.oy + (y + 0.5) * S.scale });
 const toImage = (cx, cy) => ({ x: (cx - S.ox) / S.scale - 0.5, y: (cy - S.oy) / S.scale - 0.5 });
@@ -53,7 +53,7 @@ function draw() {
   ctx.imageSmoothingEnabled = S.scale < 1;
   ctx.drawImage(S.img, S.ox, S.oy, S.width * S.scale, S.height * S.scale);
   const colours = ['#ff3b3b', '#3bb0ff'];
-  S.clicks.forEach((p, i) => { const q = toScreen(p.x, p.y); ctx.strokeStyle = colours[i]; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(q.x, q.y, 7, 0, 2 * Math.PI); ctx.moveTo(q.x - 11, q.y); ctx.lineTo(q.x + 11, q.y); ctx.moveTo(q.x, q.y - 11); ctx.lineTo(q.x, q.y + 11); ctx.stroke(); });
+  S.clicks.forEach((p, i) => { const q = toScreen(p.x, p.y); ctx.strokeStyle = colours[i]; ctx.lineWidth = 2; ctx.setLineDash(S.suggested ? [3, 3] : []); ctx.beginPath(); ctx.arc(q.x, q.y, 7, 0, 2 * Math.PI); ctx.moveTo(q.x - 11, q.y); ctx.lineTo(q.x + 11, q.y); ctx.moveTo(q.x, q.y - 11); ctx.lineTo(q.x, q.y + 11); ctx.stroke(); });
   if (S.clicks.length === 2) { const a = toScreen(S.clicks[0].x, S.clicks[0].y), b = toScreen(S.clicks[1].x, S.clicks[1].y); ctx.setLineDash([6, 4]); ctx.strokeStyle = '#ffd400'; ctx.beginPath(); ctx.moveTo(a.x, a.y); ctx.lineTo(b.x, b.y); ctx.stroke(); ctx.setLineDash([]); }
 }
 function say(m) { $('msg').textContent = m || ''; }
@@ -61,7 +61,9 @@ function step() {
   const it = S.state.items[S.index];
   $('progress').textContent = (S.index + 1) + ' of ' + S.state.total + ' · ' + S.state.items.filter((i) => i.status !== 'open' && i.status !== 'unreadable').length + ' decided';
   $('file').textContent = it.id; $('status').textContent = it.status + (it.reason ? ': ' + it.reason : '');
-  $('step').textContent = S.clicks.length === 0 ? 'Click the centre of the fracture.' : S.clicks.length === 1 ? 'Click a second point on the shaft axis.' : 'Check the crop, then accept (Enter) or undo (u).';
+  $('step').textContent = S.clicks.length === 0 ? 'Click the centre of the fracture.' : S.clicks.length === 1 ? 'Click a second point on the shaft axis.'
+    : S.suggested ? 'Suggested by the aligner (confidence ' + S.suggested.confidence.toFixed(2) + (S.suggested.warning ? ', uncertain' : '') + '): accept (Enter), or undo (u) to place your own.'
+    : 'Check the crop, then accept (Enter) or undo (u).';
   $('accept').disabled = !(S.clicks.length === 2 && S.previewReady);
   document.body.dataset.ready = S.img && !S.loading ? 'yes' : 'no';
 }
@@ -71,7 +73,13 @@ async function show(i) {
   document.body.dataset.ready = 'no';
   S.index = Math.max(0, Math.min(S.state.total - 1, i)); S.clicks = []; S.previewReady = false; $('preview').removeAttribute('src'); say('');
   const it = S.state.items[S.index];
+  S.suggested = null;
   if (it.clicks) { S.clicks = [it.clicks.fracture, it.clicks.axis]; }
+  else if (S.state.suggest && it.status === 'open') {
+    // The aligner's two points as a starting pair: accept them, or undo and place your own.
+    const r = await api('/api/suggest/' + S.index);
+    if (r.ok) { const g = await r.json(); S.clicks = [g.clicks.fracture, g.clicks.axis]; S.suggested = g; }
+  }
   const load = S.loading = (async () => {
     const r = await api('/api/image/' + S.index + '?window=' + S.window);
     if (!r.ok) { S.img = null; draw(); say((await r.json()).error); await refresh(); return; }
@@ -99,7 +107,7 @@ async function decide(body) {
 }
 async function nextOpen() { const n = S.state.items.findIndex((it, i) => i > S.index && it.status === 'open'); const m = n >= 0 ? n : S.state.next; if (m >= 0) await show(m); else { say('All images decided: the clicks file is complete.'); step(); } }
 async function accept() { if (S.clicks.length !== 2 || !S.previewReady) return; if (await decide({ status: 'done', clicks: { fracture: S.clicks[0], axis: S.clicks[1] } })) await nextOpen(); }
-async function undo() { if (S.clicks.length > 0) { S.clicks.pop(); S.previewReady = false; $('preview').removeAttribute('src'); draw(); step(); if (S.state.items[S.index].status === 'done') { S.state = await (await api('/api/reopen/' + S.index, {})).json(); step(); } } }
+async function undo() { if (S.suggested) { S.suggested = null; S.clicks = []; S.previewReady = false; $('preview').removeAttribute('src'); draw(); step(); return; } if (S.clicks.length > 0) { S.clicks.pop(); S.previewReady = false; $('preview').removeAttribute('src'); draw(); step(); if (S.state.items[S.index].status === 'done') { S.state = await (await api('/api/reopen/' + S.index, {})).json(); step(); } } }
 async function skip() { if (await decide({ status: 'skipped' })) await nextOpen(); }
 async function flag() { const reason = prompt('Why is this image unusable?'); if (!reason) return; if (await decide({ status: 'flagged', reason })) await nextOpen(); }
 let drag = null;
@@ -107,6 +115,8 @@ view.addEventListener('mousedown', (e) => { drag = { x: e.offsetX, y: e.offsetY,
 view.addEventListener('mousemove', (e) => { if (!drag) return; const dx = e.offsetX - drag.x, dy = e.offsetY - drag.y; if (Math.hypot(dx, dy) > 3) drag.moved = true; if (drag.moved) { S.ox = drag.ox + dx; S.oy = drag.oy + dy; draw(); } });
 view.addEventListener('mouseup', async (e) => {
   const d = drag; drag = null; if (!d || d.moved || !S.img || e.button !== 0) return;
+  // A click on a suggested pair starts the user's own pair.
+  if (S.suggested) { S.suggested = null; S.clicks = []; S.previewReady = false; $('preview').removeAttribute('src'); }
   if (S.clicks.length >= 2) return say('Two points are set: accept, or undo (u) to move one.');
   const p = toImage(e.offsetX, e.offsetY);
   if (p.x < -0.5 || p.y < -0.5 || p.x > S.width - 0.5 || p.y > S.height - 0.5) return say('That point is outside the image.');
@@ -126,7 +136,7 @@ $('accept').onclick = accept; $('undo').onclick = undo; $('skip').onclick = skip
 $('prev').onclick = () => show(S.index - 1); $('next').onclick = () => show(S.index + 1);
 window.addEventListener('resize', resize);
 window.addEventListener('unhandledrejection', (e) => say(String(e.reason && e.reason.message || e.reason)));
-window.affnet = { toScreen, toImage, get view() { return { scale: S.scale, ox: S.ox, oy: S.oy, index: S.index, clicks: S.clicks.slice(), width: S.width, height: S.height }; }, canvasOrigin: () => { const r = canvas.getBoundingClientRect(); return { x: r.left, y: r.top }; } };
+window.affnet = { toScreen, toImage, get view() { return { scale: S.scale, ox: S.ox, oy: S.oy, index: S.index, clicks: S.clicks.slice(), suggested: Boolean(S.suggested), width: S.width, height: S.height }; }, canvasOrigin: () => { const r = canvas.getBoundingClientRect(); return { x: r.left, y: r.top }; } };
 (async () => {
   resize(); await refresh();
   for (const w of S.state.windows) { const b = document.createElement('button'); b.textContent = w; b.onclick = () => setWindow(w); $('windows').appendChild(b); }

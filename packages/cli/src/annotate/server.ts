@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { AffnetError, interventionGeometry, preprocess, readRadiograph, type ClickPoints, type PreprocessingSpec, type Radiograph } from '@affnet/core';
+import { AffnetError, alignRadiograph, interventionGeometry, preprocess, readRadiograph, type AlignerModel, type ClickPoints, type PreprocessingSpec, type Radiograph } from '@affnet/core';
 import { annotatePage } from './page.js';
 import type { AnnotationStore } from './store.js';
 
@@ -21,6 +21,8 @@ export interface AnnotateServerOptions {
   /** The crop the preview shows: the intervention pathway's spec (input size, crop fraction …). */
   spec: PreprocessingSpec;
   port?: number;
+  /** Suggests the two points on every open image (the user accepts or places their own). */
+  aligner?: AlignerModel;
   read?(path: string): Promise<Radiograph>;
   /** Called once per image that cannot be read or whose given clicks disagree with it. */
   onProblem?(index: number, message: string): void;
@@ -167,6 +169,11 @@ export async function startAnnotateServer(o: AnnotateServerOptions): Promise<Ann
       res.end(png);
       return;
     }
+    if (req.method === 'GET' && parts[1] === 'suggest') {
+      if (!o.aligner) return send(res, 404, { error: 'no aligner: start affnet annotate with --aligner FILE to get suggestions' });
+      const found = alignRadiograph(o.aligner, await radiograph(index));
+      return send(res, 200, { clicks: found.clicks, confidence: found.confidence, ...(found.warning ? { warning: found.warning } : {}) });
+    }
     if (req.method === 'POST' && (parts[1] === 'preview' || parts[1] === 'decide' || parts[1] === 'reopen')) {
       const body = await readJson(req);
       if (parts[1] === 'reopen') {
@@ -204,6 +211,7 @@ export async function startAnnotateServer(o: AnnotateServerOptions): Promise<Ann
       total: store.items.length,
       next: store.firstOpen(problems),
       spec: { inputSize: o.spec.inputSize, cropFraction: o.spec.cropFraction ?? null },
+      suggest: o.aligner !== undefined,
       windows: Object.keys(WINDOW_PRESETS),
       items: store.items.map((it, i) => {
         const d = store.decisions.get(i);

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AffnetError, readBundle, type PreprocessingSpec } from '@affnet/core';
+import { AffnetError, readAligner, readBundle, type PreprocessingSpec } from '@affnet/core';
 import { AnnotationStore, type AnnotateItem } from '../annotate/store.js';
 import { startAnnotateServer } from '../annotate/server.js';
 import { collectFiles } from '../batch/collect-files.js';
@@ -24,6 +24,7 @@ interface AnnotateFlags extends Omit<ManifestOptions, 'manifest'> {
   cropFraction?: string;
   /** Stop the server once every image is decided (for scripts). */
   exitWhenDone?: boolean;
+  aligner?: string;
 }
 
 /** Path as the output file should hold it: relative to the output's folder when below it, else absolute. */
@@ -42,6 +43,7 @@ export function registerAnnotate(program: Command): void {
     .option('--bundle <dir>', "preview the crop of this bundle's preprocessing (input size, crop fraction)")
     .option('--input-size <n>', 'crop preview side when no bundle is given', '256')
     .option('--crop-fraction <x>', 'crop side as a fraction of the padded image side, when no bundle is given')
+    .option('--aligner <file>', 'suggest the two points with this aligner (affnet align train, or a bundle carrying one): accept them or place your own')
     .option('--exit-when-done', 'stop once every image is decided');
   addManifestOptions(cmd, false).action(async (inputs: string[], f: AnnotateFlags) => {
     if (!f.manifest && inputs.length === 0) throw new CliError('annotate: give --manifest FILE or image files/folders', 2);
@@ -78,6 +80,7 @@ export function registerAnnotate(program: Command): void {
       spec,
       ...(f.port ? { port: parseIntOption('--port', f.port, 1, 65535)! } : {}),
       read: radiographReader(f),
+      ...(f.aligner ? { aligner: await readAligner(f.aligner) } : {}),
       onProblem: (i, message) => process.stderr.write(`annotate: ${items[i]!.pathAsWritten}: skipped: ${message}\n`),
     });
     const open = store.firstOpen();
