@@ -8,8 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sharp from 'sharp';
-import { AffnetError, alignRadiograph, interventionGeometry, preprocess, readRadiograph, type AlignerModel, type ClickPoints, type PreprocessingSpec, type Radiograph } from '@affnet/core';
+import { AffnetError, alignRadiograph, encodePng, interventionGeometry, preprocess, readRadiograph, type AlignerModel, type ClickPoints, type PreprocessingSpec, type Radiograph } from '@affnet/core';
 import { annotatePage } from './page.js';
 import type { AnnotationStore } from './store.js';
 
@@ -61,28 +60,17 @@ export async function radiographPng(r: Radiograph, preset: string): Promise<Buff
   return greyPng(r.data, r.width, r.height, lo, hi);
 }
 
-/** The network input the intervention pathway makes from these clicks (core `preprocess`), first channel, min–max to 8 bits. */
+/** The network input the intervention pathway makes from these clicks (core `preprocess`), first channel, min–max to 8 bits (core `encodePng`). */
 export async function cropPreviewPng(r: Radiograph, spec: PreprocessingSpec, clicks: ClickPoints): Promise<Buffer> {
   const p = preprocess(r, { ...spec, pathway: 'intervention' }, { clicks });
   const N = spec.inputSize;
   const plane = new Float32Array(N * N);
   for (let i = 0; i < N * N; i++) plane[i] = p.data[i * 3]!;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of plane) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return greyPng(plane, N, N, lo, hi);
+  return encodePng({ width: N, height: N, data: plane }, { bitDepth: 8, range: 'minmax', compressionLevel: 1 });
 }
 
 function greyPng(data: Float32Array, width: number, height: number, lo: number, hi: number): Promise<Buffer> {
-  const span = hi - lo > 0 ? hi - lo : 1;
-  const grey = Buffer.alloc(width * height);
-  for (let i = 0; i < grey.length; i++) grey[i] = Math.max(0, Math.min(255, Math.round(((data[i]! - lo) / span) * 255)));
-  return sharp(grey, { raw: { width, height, channels: 1 } })
-    .png({ compressionLevel: 1 })
-    .toBuffer();
+  return encodePng({ width, height, data }, { bitDepth: 8, range: [lo, hi > lo ? hi : lo + 1], compressionLevel: 1 });
 }
 
 /** Clicks a page sent, checked against the image (inside it, two distinct points) with core's own checks. */

@@ -12,10 +12,10 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import sharp from 'sharp';
 import {
   AffnetError,
   createFeatureCache,
+  encodePng,
   readRadiograph,
   trainAligner,
   alignerSample,
@@ -427,11 +427,11 @@ async function writeAlignmentGallery(outDir: string, sets: PreparedSet[], count 
   return out;
 }
 
-/** Network inputs (first channel, min–max each) side by side with a 4-pixel gap, as one PNG. */
+/** Network inputs (first channel, min–max each) side by side with a 4-pixel gap, as one PNG (core `encodePng`). */
 async function sideBySide(inputs: Float32Array[], N: number): Promise<Buffer> {
   const gap = 4;
   const W = inputs.length * N + (inputs.length - 1) * gap;
-  const grey = Buffer.alloc(W * N, 40);
+  const plane = new Float32Array(W * N).fill(40 / 255);
   inputs.forEach((data, k) => {
     let lo = Infinity;
     let hi = -Infinity;
@@ -441,9 +441,7 @@ async function sideBySide(inputs: Float32Array[], N: number): Promise<Buffer> {
       if (v > hi) hi = v;
     }
     const span = hi - lo || 1;
-    for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) grey[y * W + k * (N + gap) + x] = Math.round(((data[(y * N + x) * 3]! - lo) / span) * 255);
+    for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) plane[y * W + k * (N + gap) + x] = (data[(y * N + x) * 3]! - lo) / span;
   });
-  return sharp(grey, { raw: { width: W, height: N, channels: 1 } })
-    .png()
-    .toBuffer();
+  return encodePng({ width: W, height: N, data: plane }, { bitDepth: 8, range: [0, 1] });
 }
