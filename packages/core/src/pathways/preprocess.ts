@@ -25,8 +25,6 @@ import { caffeToChannels, zscoreToChannels, type ZscoreStats } from './normalise
 /** Channels of the network input: the grey plane replicated for ImageNet-initialised networks. */
 export const INPUT_CHANNELS = 3;
 
-const PATHWAYS = PATHWAY_NAMES;
-
 export interface PreprocessOptions {
   /**
    * Fracture centre and a point on the shaft axis, for the intervention and auto pathways; given
@@ -149,7 +147,7 @@ export function validateSpec(spec: PreprocessingSpec): void {
   const bad = (msg: string): never => {
     throw new AffnetError('E_OPTION_INVALID', `preprocessing.${msg}`);
   };
-  if (!PATHWAYS.includes(spec.pathway)) throw choiceError('preprocessing.pathway', String(spec.pathway), PATHWAYS);
+  if (!PATHWAY_NAMES.includes(spec.pathway)) throw choiceError('preprocessing.pathway', String(spec.pathway), PATHWAY_NAMES);
   if (!Number.isInteger(spec.inputSize) || spec.inputSize < 8 || spec.inputSize > 8192) {
     bad(`inputSize: expected an integer in [8, 8192], got ${String(spec.inputSize)}`);
   }
