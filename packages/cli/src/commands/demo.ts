@@ -11,10 +11,11 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { alignerSample, loadManifest, readRadiograph, saveManifest, trainAligner, writeAligner } from '@affnet/core';
+import { loadManifest, readRadiograph, saveManifest, writeAligner } from '@affnet/core';
 import { DEFAULT_CONSTRAINTS, foldKey, buildReport, readComparisonResults, writeReport } from '@affnet/eval';
 import { generateCohort } from '@affnet/phantom';
 import { CliError } from '../errors.js';
+import { alignerFor } from '../options/aligner.js';
 import { parseIntOption } from '../options/parse.js';
 import { emit, progress } from '../output.js';
 import { runCompare } from './compare.js';
@@ -154,15 +155,12 @@ export function registerDemo(program: Command): void {
           });
           bar.stop();
         }
-        const items = (await loadManifest(join(alignCohort, 'manifest.csv'))).items.filter((i) => i.clicks);
-        const bar = progress('fit the aligner (read images)', items.length);
-        const train = [];
-        for (const item of items) {
-          train.push(alignerSample(await readRadiograph(item.path), item.clicks!, a.grid));
-          bar.tick();
-        }
-        bar.stop();
-        await writeAligner(aligner, trainAligner(train, { grid: a.grid, epochs: a.epochs, seed: a.seed }));
+        const model = await alignerFor(await loadManifest(join(alignCohort, 'manifest.csv')), (p) => readRadiograph(p), {
+          train: { grid: a.grid, epochs: a.epochs, seed: a.seed },
+          required: true,
+          command: 'demo',
+        });
+        await writeAligner(aligner, model!);
       }
       seconds.aligner = (Date.now() - t) / 1000;
 

@@ -3,18 +3,7 @@
  * `--aligner FILE` (an aligner JSON from `affnet align train`, or a bundle that carries one), or fitted
  * on the manifest's own clicks.
  */
-import {
-  AffnetError,
-  alignerSample,
-  DEFAULT_ALIGNER_GRID,
-  readAligner,
-  trainAligner,
-  type AlignerModel,
-  type AlignerSample,
-  type AlignerTrainOptions,
-  type Manifest,
-  type Radiograph,
-} from '@affnet/core';
+import { AffnetError, readAligner, readAlignerSamples, trainAligner, type AlignerModel, type AlignerTrainOptions, type Manifest, type Radiograph } from '@affnet/core';
 import { progress } from '../output.js';
 
 export const ALIGNER_HELP =
@@ -37,17 +26,14 @@ export async function alignerFor(
     );
   }
   const bar = progress('fit the aligner (read images)', withClicks.length);
-  // Each image kept as its small grid plane only, not the full radiograph: large cohorts fit in memory.
-  const grid = options.train?.grid ?? DEFAULT_ALIGNER_GRID;
-  const items: AlignerSample[] = [];
-  for (const item of withClicks) {
-    try {
-      items.push(alignerSample(await read(item.path), item.clicks!, grid));
-    } catch (e) {
-      process.stderr.write(`${options.command}: aligner: ${item.pathAsWritten} left out (${e instanceof AffnetError ? e.detail : String(e)})\n`);
-    }
-    bar.tick();
-  }
+  const items = (
+    await readAlignerSamples(withClicks, {
+      read,
+      ...(options.train?.grid ? { grid: options.train.grid } : {}),
+      onProgress: () => bar.tick(),
+      onSkip: (file, e) => process.stderr.write(`${options.command}: aligner: ${file} left out (${e instanceof AffnetError ? e.detail : String(e)})\n`),
+    })
+  ).map((x) => x.sample);
   bar.stop();
   const started = Date.now();
   const model = trainAligner(items, options.train ?? {});

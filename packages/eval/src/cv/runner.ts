@@ -16,12 +16,9 @@ import {
   AffnetError,
   createFeatureCache,
   encodePng,
-  readRadiograph,
   trainAligner,
-  alignerSample,
-  DEFAULT_ALIGNER_GRID,
+  readAlignerSamples,
   type AlignerModel,
-  type AlignerSample,
   type AlignerTrainOptions,
   startBundle,
   patientKFold,
@@ -374,18 +371,8 @@ async function foldAligners(o: CvOptions, folds: readonly { id: number }[], fold
     return out;
   }
   if (!o.pathways.includes('auto')) return out;
-  const read = o.read ?? ((p: string) => readRadiograph(p));
-  // Each image kept as its small grid plane only (core alignerSample), not the full radiograph.
-  const grid = o.alignerOptions?.grid ?? DEFAULT_ALIGNER_GRID;
-  const withClicks: { index: number; item: AlignerSample }[] = [];
-  for (const [index, item] of o.manifest.items.entries()) {
-    if (!item.clicks) continue;
-    try {
-      withClicks.push({ index, item: alignerSample(await read(item.path), item.clicks, grid) });
-    } catch {
-      // Unreadable: the prepared sets record it as left out.
-    }
-  }
+  // Unreadable images are left out here; the prepared sets record them as left out.
+  const withClicks = await readAlignerSamples(o.manifest.items, { ...(o.alignerOptions?.grid ? { grid: o.alignerOptions.grid } : {}), ...(o.read ? { read: o.read } : {}) });
   if (withClicks.length < 4) {
     throw new AffnetError(
       'E_OPTION_INVALID',
@@ -394,7 +381,7 @@ async function foldAligners(o: CvOptions, folds: readonly { id: number }[], fold
   }
   for (const f of folds) {
     const started = Date.now();
-    const train = withClicks.filter((w) => foldOf[w.index] !== f.id).map((w) => w.item);
+    const train = withClicks.filter((w) => foldOf[w.index] !== f.id).map((w) => w.sample);
     out.set(f.id, trainAligner(train, { seed: (o.seed ?? 0) + f.id, ...o.alignerOptions }));
     o.onEvent?.({ type: 'aligner', fold: f.id, images: train.length, seconds: (Date.now() - started) / 1000 });
   }

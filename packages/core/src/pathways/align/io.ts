@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { BUNDLE_MANIFEST } from '../../bundle/types.js';
 import { AffnetError } from '../../errors.js';
 import { writeAtomic } from '../../bundle/io.js';
-import { validateAligner, type AlignerModel } from './aligner.js';
+import type { ManifestItem } from '../../data/manifest-types.js';
+import { readRadiograph } from '../../image/read.js';
+import type { Radiograph } from '../../image/radiograph.js';
+import { alignerSample, DEFAULT_ALIGNER_GRID, validateAligner, type AlignerModel, type AlignerSample } from './aligner.js';
 
 /**
  * Read an aligner from its JSON file, or from a bundle folder (or its model.json) that carries one.
@@ -42,4 +45,28 @@ export async function writeAligner(file: string, model: AlignerModel): Promise<v
   } catch (e) {
     throw new AffnetError('E_IO', `cannot write the aligner (${(e as Error).message})`, { file, cause: e });
   }
+}
+
+/**
+ * Read the manifest items that have clicks as aligner samples (each reduced to its grid plane at
+ * once, so only small planes stay in memory). Unreadable images are reported through `onSkip` and
+ * left out. The one reading loop of `cv`, `train`, `align train` and the demo.
+ */
+export async function readAlignerSamples(
+  items: readonly Pick<ManifestItem, 'path' | 'pathAsWritten' | 'clicks'>[],
+  options: { grid?: number; read?(path: string): Promise<Radiograph>; onProgress?(done: number, total: number): void; onSkip?(pathAsWritten: string, error: unknown): void } = {},
+): Promise<Array<{ index: number; sample: AlignerSample }>> {
+  const read = options.read ?? ((p: string) => readRadiograph(p));
+  const grid = options.grid ?? DEFAULT_ALIGNER_GRID;
+  const wanted = items.map((item, index) => ({ item, index })).filter((x) => x.item.clicks);
+  const out: Array<{ index: number; sample: AlignerSample }> = [];
+  for (const [k, { item, index }] of wanted.entries()) {
+    try {
+      out.push({ index, sample: alignerSample(await read(item.path), item.clicks!, grid) });
+    } catch (e) {
+      options.onSkip?.(item.pathAsWritten, e);
+    }
+    options.onProgress?.(k + 1, wanted.length);
+  }
+  return out;
 }
