@@ -14,6 +14,7 @@ export function affnetVitestConfig(overrides: { testTimeout?: number } = {}) {
         '@affnet/backend-tfjs': pkg('backend-tfjs'),
         '@affnet/backend-onnx': pkg('backend-onnx'),
         '@affnet/eval': pkg('eval'),
+        '@affnet/serve': pkg('serve'),
       },
     },
     test: {

@@ -7,6 +7,8 @@ export type AffnetErrorCode =
   | 'E_IMAGE_DECODE'
   | 'E_IMAGE_UNSUPPORTED'
   | 'E_IMAGE_UNIFORM'
+  /** An image has more pixels than the caller allows (`maxPixels`). */
+  | 'E_IMAGE_TOO_LARGE'
   | 'E_DICOM_PARSE'
   | 'E_DICOM_UNSUPPORTED_SYNTAX'
   | 'E_DICOM_PIXEL_DATA'

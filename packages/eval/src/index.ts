@@ -15,7 +15,7 @@ export * from './compare/compare.js';
 export * from './compare/stats.js';
 export { MEMORY_METHOD, watchMemory, type MemoryWatch } from './compare/measure.js';
 export * from './compare/candidates.js';
-export { camOverlayPng, windowToUnit, type CamOverlayOptions } from './overlay/cam-overlay.js';
+export { camOverlayPng, camOverlayRgb, rgbToPng, windowToUnit, type CamOverlayOptions } from './overlay/cam-overlay.js';
 export { prepareImages, pathwaySpec, setWarnings, specKey, type PreparedImage, type PreparedSet, type PrepareOptions } from './cv/dataset.js';
 export { evaluateFold, galleryPicks, type FoldEvaluation, type FoldEvaluationOptions } from './cv/evaluate-fold.js';
 export { FoldStore, configHash, foldKey, stableStringify, RESULTS_FILE } from './cv/fold-store.js';

@@ -9,7 +9,18 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { AffnetError, predictImages, runtimeId, preprocess, readRadiograph, type ClickPoints, type Preprocessed, type Radiograph } from '@affnet/core';
+import {
+  AffnetError,
+  checkBundleForPrediction,
+  predictImages,
+  predictionRecord,
+  prepareForBundle,
+  runtimeId,
+  readRadiograph,
+  type ClickPoints,
+  type Preprocessed,
+  type Radiograph,
+} from '@affnet/core';
 import { camOverlayPng } from '@affnet/eval';
 import { collectFiles } from '../batch/collect-files.js';
 import { openJsonlLog, type JsonlLog } from '../batch/jsonl-log.js';
@@ -74,12 +85,7 @@ export function registerPredict(program: Command): void {
     const runtime = runtimeId(model.runtime);
     const m = model.bundle.manifest;
     const spec = m.preprocessing;
-    if (spec.pathway === 'auto' && !m.aligner && !opts.clicks) {
-      throw new AffnetError('E_BUNDLE_INVALID', 'the bundle uses the auto pathway but carries no aligner to find the fracture and the shaft axis', {
-        file: opts.bundle,
-        hint: { api: 'set manifest.aligner', cli: 'retrain it with affnet train --pathway auto, or give the points with --clicks MANIFEST' },
-      });
-    }
+    if (!opts.clicks) checkBundleForPrediction(m, opts.bundle);
     // A manifest, or the clicks table affnet annotate writes (no labels needed).
     const clicks: Map<string, ClickPoints> = opts.clicks ? readClicksFile(opts.clicks) : new Map();
     const logFile = opts.out ? join(opts.out, PREDICTIONS_FILE) : undefined;
@@ -104,15 +110,7 @@ export function registerPredict(program: Command): void {
         for (const file of chunk) {
           try {
             const radiograph = await readRadiograph(file, opts.acceptTruncated ? { truncated: 'accept' } : {});
-            const c = clicks.get(resolve(file));
-            if (spec.pathway === 'intervention' && !c && !m.aligner) {
-              throw new AffnetError('E_OPTION_INVALID', 'the bundle uses the intervention pathway, which needs the fracture and axis clicks, and carries no aligner to find them', {
-                file,
-                hint: { api: 'pass clicks', cli: 'give them with --clicks MANIFEST (affnet annotate writes one), or use a bundle trained with an aligner' },
-              });
-            }
-            // Given clicks win; otherwise the bundle's aligner finds the points (intervention and auto bundles).
-            ready.push({ file, radiograph, pre: preprocess(radiograph, spec, { ...(c ? { clicks: c } : {}), ...(m.aligner && spec.pathway !== 'automated' ? { aligner: m.aligner } : {}) }) });
+            ready.push({ file, radiograph, pre: prepareForBundle(radiograph, m, clicks.get(resolve(file))) });
           } catch (e) {
             failed++;
             write(errorRecord(file, e));
@@ -136,17 +134,7 @@ export function registerPredict(program: Command): void {
         for (let k = 0; k < ready.length; k++) {
           const r = ready[k]!;
           const p = results[k]!;
-          const record: Record<string, unknown> & { file: string } = { file: r.file, label: p.label, probability: p.probability, positiveLabel: m.positiveLabel, runtime };
-          // An image read from a truncated file (--accept-truncated) says so in its record.
-          const warnings = [...(r.radiograph.meta.warnings ?? [])];
-          const a = r.pre.alignment;
-          if (a) {
-            record.alignment = a.source;
-            record.points = a.clicks;
-            if (a.confidence !== undefined) record.alignmentConfidence = Number(a.confidence.toFixed(3));
-            if (a.warning) warnings.push({ kind: 'alignment', file: r.file, detail: a.warning });
-          }
-          if (warnings.length) record.warnings = warnings;
+          const record: Record<string, unknown> & { file: string } = { file: r.file, ...predictionRecord(m, p, r.pre, r.radiograph.meta.warnings, r.file), runtime };
           if (camDir) {
             const png = join(camDir, overlayName(r.file));
             writeFileSync(png, await camOverlayPng(r.radiograph, p.cam!, r.pre.transform, spec.inputSize));

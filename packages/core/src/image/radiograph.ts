@@ -1,4 +1,4 @@
-import type { RunWarning } from '../errors.js';
+import { AffnetError, type RunWarning } from '../errors.js';
 
 /** Metadata carried with every decoded radiograph. Patient fields never go to logs. */
 export interface RadiographMeta {
@@ -43,4 +43,11 @@ export function createRadiograph(width: number, height: number, data: Float32Arr
     throw new RangeError(`${meta.source}: pixel count ${data.length} does not match ${width}x${height}`);
   }
   return { width, height, data, meta };
+}
+
+/** The `maxPixels` check, made on the header before any pixel is decoded. */
+export function checkPixelLimit(width: number, height: number, maxPixels: number | undefined, file: string): void {
+  if (maxPixels !== undefined && width * height > maxPixels) {
+    throw new AffnetError('E_IMAGE_TOO_LARGE', `image size ${width}x${height} (${width * height} pixels) exceeds the limit of ${maxPixels} pixels`, { file });
+  }
 }

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { AffnetError, choiceError, type RunWarning } from '../errors.js';
 import { toSingleChannel } from './channels.js';
-import { createRadiograph, type Radiograph } from './radiograph.js';
+import { checkPixelLimit, createRadiograph, type Radiograph } from './radiograph.js';
 import { jpegIsTruncated, pngIsTruncated, sniffOther, sniffRaster, SUPPORTED_RASTER_FORMATS, tiffPhotometric, type RasterFormat } from './sniff.js';
 
 export interface DecodeRasterOptions {
@@ -22,6 +22,8 @@ export interface DecodeRasterOptions {
    * @defaultValue 'error'
    */
   truncated?: 'error' | 'accept';
+  /** Refuse (`E_IMAGE_TOO_LARGE`) an image with more pixels than this, from its header, before decoding. */
+  maxPixels?: number;
 }
 
 const SPACES_GREY = new Set(['b-w', 'grey16']);
@@ -51,11 +53,11 @@ export async function decodeRaster(input: Buffer | string, source?: string, opti
   // Strict first; a truncated file is retried leniently only when the caller accepts truncation.
   let decoded: Decoded;
   try {
-    decoded = await decodeWith(buf, 'warning', format, file);
+    decoded = await decodeWith(buf, 'warning', format, file, options.maxPixels);
   } catch (e) {
     if (e instanceof AffnetError || !(truncatedMode === 'accept' && isTruncated(format, buf))) throw asDecodeError(format, e, file, buf);
     try {
-      decoded = await decodeWith(buf, 'none', format, file);
+      decoded = await decodeWith(buf, 'none', format, file, options.maxPixels);
     } catch (e2) {
       throw asDecodeError(format, e2, file, buf, true);
     }
@@ -99,8 +101,9 @@ interface Decoded {
 }
 
 /** Read the header, check the pixel format, decode to interleaved samples (8/16-bit values as Float32). */
-async function decodeWith(buf: Buffer, failOn: 'warning' | 'none', format: RasterFormat, file: string): Promise<Decoded> {
+async function decodeWith(buf: Buffer, failOn: 'warning' | 'none', format: RasterFormat, file: string, maxPixels?: number): Promise<Decoded> {
   const meta = await sharp(buf, { failOn }).metadata();
+  checkPixelLimit(meta.width ?? 0, meta.height ?? 0, maxPixels, file);
   if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
     throw new AffnetError('E_IMAGE_UNSUPPORTED', `${format.toUpperCase()} sample format "${meta.depth}" is not supported; supported: 8-bit and 16-bit unsigned (uchar, ushort)`, { file });
   }

@@ -3,10 +3,10 @@
  * goes through the DICOM decoder, anything else through the raster decoder (PNG, JPEG, TIFF).
  */
 import { AffnetError } from '../errors.js';
-import { decodeDicom, loadBytes } from '../dicom/decode.js';
+import { loadBytes, openDicom } from '../dicom/decode.js';
 import type { VoiChoice } from '../dicom/grey-pipeline.js';
 import { isDicom } from '../dicom/sniff.js';
-import type { Radiograph } from './radiograph.js';
+import { checkPixelLimit, type Radiograph } from './radiograph.js';
 import { decodeRaster, type DecodeRasterOptions } from './raster.js';
 
 export interface ReadRadiographOptions extends DecodeRasterOptions {
@@ -25,17 +25,16 @@ export interface ReadRadiographOptions extends DecodeRasterOptions {
 export async function readRadiograph(input: string | Uint8Array, options: ReadRadiographOptions = {}): Promise<Radiograph> {
   const { bytes, source } = await loadBytes(input, options.source);
   if (isDicom(bytes)) {
-    return (
-      await decodeDicom(bytes, {
-        source,
-        ...(options.frame !== undefined ? { frame: options.frame } : {}),
-        ...(options.voi !== undefined ? { voi: options.voi } : {}),
-      })
-    ).radiograph;
+    const dicom = await openDicom(bytes, { source });
+    checkPixelLimit(dicom.pixelModule.columns, dicom.pixelModule.rows, options.maxPixels, source);
+    return (await dicom.readFrame(options.frame ?? 0, options.voi ?? 'auto')).radiograph;
   }
   if (options.frame !== undefined && options.frame !== 0) {
     throw new AffnetError('E_OPTION_INVALID', `frame ${options.frame}: raster files have one frame (valid: 0)`, { file: source });
   }
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return decodeRaster(buf, source, options.truncated !== undefined ? { truncated: options.truncated } : {});
+  return decodeRaster(buf, source, {
+    ...(options.truncated !== undefined ? { truncated: options.truncated } : {}),
+    ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}),
+  });
 }

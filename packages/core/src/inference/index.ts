@@ -1,2 +1,3 @@
 // Runtime-neutral inference: preprocessed images → probabilities, decided class, CAMs. Re-exports only.
 export * from './predict.js';
+export * from './prepare.js';

@@ -37,6 +37,19 @@ export function windowToUnit(values: Float32Array): Float32Array {
  * @param inputSize - network input side N
  */
 export async function camOverlayPng(radiograph: Radiograph, cam: MapBatch, transform: Affine, inputSize: number, options: CamOverlayOptions = {}): Promise<Buffer> {
+  const { width, height, rgb } = camOverlayRgb(radiograph, cam, transform, inputSize, options);
+  return rgbToPng(width, height, rgb);
+}
+
+/** Interleaved 8-bit RGB pixels as a PNG (sharp, zlib level 9). */
+export function rgbToPng(width: number, height: number, rgb: Uint8Array): Promise<Buffer> {
+  return sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+}
+
+/** The overlay of {@link camOverlayPng} as interleaved 8-bit RGB pixels (for a DICOM Secondary Capture, a custom encoder). */
+export function camOverlayRgb(radiograph: Radiograph, cam: MapBatch, transform: Affine, inputSize: number, options: CamOverlayOptions = {}): { width: number; height: number; rgb: Uint8Array } {
   const { maxSide = 384, alpha = 0.45 } = options;
   const s = Math.min(1, maxSide / Math.max(radiograph.width, radiograph.height));
   const W = Math.max(1, Math.round(radiograph.width * s));
@@ -59,7 +72,5 @@ export async function camOverlayPng(radiograph: Radiograph, cam: MapBatch, trans
       rgb[3 * i + 2] = g;
     }
   }
-  return sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width: W, height: H, channels: 3 } })
-    .png({ compressionLevel: 9 })
-    .toBuffer();
+  return { width: W, height: H, rgb };
 }

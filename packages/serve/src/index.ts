@@ -1,0 +1,8 @@
+// @affnet/serve: affnet's models as an HTTP service (micro-batched, metrics, limits) and DICOMweb. Re-exports only.
+export * from './batcher.js';
+export * from './http-errors.js';
+export * from './metrics.js';
+export * from './pipeline.js';
+export * from './prepare-pool.js';
+export type { OverlayOk, PlainImage, PrepareOk } from './prepare-task.js';
+export * from './server.js';

@@ -1,0 +1,3 @@
+import { affnetVitestConfig } from '../../vitest.shared.js';
+
+export default affnetVitestConfig();
