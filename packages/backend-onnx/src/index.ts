@@ -5,7 +5,7 @@ export { resolveExportOptions, ZSCORE_EPSILON, type ExportOptions } from './expo
 export { convertToFp16, type Fp16Mode } from './export/fp16.js';
 export { floatToHalfBits, halfBitsToFloat } from './export/half.js';
 export { kerasPads, onnxPads2d, outputLength } from './export/padding.js';
-export { exportCacheKey, weightsHash } from './export/cache-key.js';
+export { exportCacheKey } from './export/cache-key.js';
 export { toExternalData, type ExternalDataEntry } from './export/external-data.js';
 export { quantizeQdq, describeScheme, readInt8Metadata, INT8_METADATA_KEY, QUANTIZER_VERSION, type QuantizeOptions, type QuantizeReport } from './quantize/qdq.js';
 export { int8Details } from './runtime/int8-details.js';

@@ -6,3 +6,8 @@ export * from './pipeline.js';
 export * from './prepare-pool.js';
 export type { OverlayOk, PlainImage, PrepareOk } from './prepare-task.js';
 export * from './server.js';
+export * from './dicomweb/classify.js';
+export * from './dicomweb/client.js';
+export * from './dicomweb/multipart.js';
+export * from './dicomweb/results.js';
+export * from './dicomweb/routes.js';

@@ -52,6 +52,8 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 export class ModelPipeline {
   readonly batcher: MicroBatcher;
   readonly runtime: string;
+  /** Decision threshold on the positive probability. */
+  readonly threshold: number;
 
   constructor(
     readonly name: string,
@@ -68,6 +70,7 @@ export class ModelPipeline {
       },
     });
     this.runtime = runtimeId(model.runtime);
+    this.threshold = options.threshold ?? 0.5;
   }
 
   /** Warm the runtime: one pass at batch 1 and one at the largest batch, on a blank input. */

@@ -57,6 +57,12 @@ export interface ServerOptions {
   threshold?: number;
   /** One JSON object per request (route, status, error code, ms): never request content or patient data. */
   log?: (entry: Record<string, unknown>) => void;
+  /**
+   * On close, how long the server keeps its connections open while refusing new work (503 with
+   * Connection: close) before it stops listening, so that a request already on the wire on a
+   * keep-alive connection is answered rather than reset. @defaultValue 1000
+   */
+  drainGraceMs?: number;
   /** Extra routes (the DICOMweb ones), registered after the built-in ones. */
   plugins?: ((app: FastifyInstance, server: AffnetServer) => void | Promise<void>)[];
 }
@@ -202,6 +208,8 @@ export async function createServer(options: ServerOptions): Promise<AffnetServer
   }
   let warmed = false;
   let draining = false;
+  let closing: Promise<void> = Promise.resolve();
+  const drainGrace = positive('drainGraceMs', options.drainGraceMs, 1000, 0);
   const setReady = () => metrics.ready.set(warmed && !draining ? 1 : 0);
   setReady();
 
@@ -256,11 +264,17 @@ export async function createServer(options: ServerOptions): Promise<AffnetServer
       return url;
     },
     async close() {
+      if (draining) return closing;
       draining = true;
       setReady();
-      await app.close();
-      for (const p of pipelines.values()) await p.batcher.idle();
-      await pool.close();
+      closing = (async () => {
+        // accepted requests go on; new ones get 503 + Connection: close during the grace period
+        if (app.server.listening) await new Promise((r) => setTimeout(r, drainGrace));
+        await app.close();
+        for (const p of pipelines.values()) await p.batcher.idle();
+        await pool.close();
+      })();
+      return closing;
     },
   };
 

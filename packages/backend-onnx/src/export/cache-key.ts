@@ -4,21 +4,10 @@
  * and, for int8, the calibration images.
  */
 import { createHash } from 'node:crypto';
-import type { ModelBundle } from '@affnet/core';
+import { weightsHash, type ModelBundle } from '@affnet/core';
 import { EXPORTER_VERSION } from './exporter.js';
 import type { ModelExportOptions } from './precision.js';
 import { QUANTIZER_VERSION } from '../quantize/qdq.js';
-
-/** SHA-256 of the weights alone, in name order (hex). */
-export function weightsHash(weights: ModelBundle['weights']): string {
-  const h = createHash('sha256');
-  for (const name of [...weights.keys()].sort()) {
-    const w = weights.get(name)!;
-    h.update(`${name}[${w.shape.join(',')}]`);
-    h.update(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength));
-  }
-  return h.digest('hex');
-}
 
 export function exportCacheKey(bundle: ModelBundle, options: ModelExportOptions = {}): string {
   const m = bundle.manifest;

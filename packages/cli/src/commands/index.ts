@@ -13,6 +13,7 @@ import { registerPhantom } from './phantom.js';
 import { registerWeights } from './weights.js';
 import { registerAlign } from './align.js';
 import { registerAnnotate } from './annotate.js';
+import { registerServe } from './serve.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerDemo,
@@ -28,4 +29,5 @@ export const commands: Array<(program: Command) => void> = [
   registerWeights,
   registerAlign,
   registerAnnotate,
+  registerServe,
 ];

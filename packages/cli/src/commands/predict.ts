@@ -31,6 +31,7 @@ import { checkOutFolder, parseIntOption } from '../options/parse.js';
 import { addRuntimeOption, retireFlags, runtimeFlagsRetired } from '../options/runtime.js';
 import { emitLine, progress } from '../output.js';
 import { loadBundleOn } from '../runtime/backends.js';
+import { predictDicomweb } from './predict-dicomweb.js';
 
 interface PredictOptions {
   bundle: string;
@@ -41,6 +42,10 @@ interface PredictOptions {
   batchSize: string;
   acceptTruncated?: boolean;
   json?: boolean;
+  dicomweb?: string;
+  study?: string;
+  series?: string;
+  store: boolean;
 }
 
 /** The results file inside `--out`. */
@@ -61,7 +66,7 @@ export function registerPredict(program: Command): void {
   const cmd = program
     .command('predict')
     .description('Classify radiographs (files or folders, PNG/JPEG/TIFF/DICOM) with a trained bundle; one JSON line per image')
-    .argument('<inputs...>', 'image files and/or folders (walked recursively)')
+    .argument('[inputs...]', 'image files and/or folders (walked recursively); none with --dicomweb')
     .requiredOption('--bundle <dir>', 'trained model bundle folder');
   addRuntimeOption(cmd)
     .option('--out <dir>', `write the JSON lines to DIR/${PREDICTIONS_FILE} as they come (a rerun skips images already done), CAM overlays to DIR/cam/`)
@@ -71,12 +76,22 @@ export function registerPredict(program: Command): void {
       "intervention / auto pathway: the fracture and axis points per image (fx, fy, ax, ay): a manifest, or the clicks file affnet annotate writes; without it the bundle's aligner finds them",
     )
     .option('--batch-size <n>', 'images per forward pass', '8')
+    .option(
+      '--dicomweb <url>',
+      'classify a study on a DICOMweb archive (QIDO-RS/WADO-RS) instead of files, and store a CAM Secondary Capture and an SR per image back (STOW-RS); $AFFNET_DICOMWEB_TOKEN is its bearer token',
+    )
+    .option('--study <uid>', 'with --dicomweb: the Study Instance UID')
+    .option('--series <uid>', 'with --dicomweb: only this Series Instance UID')
+    .option('--no-store', 'with --dicomweb: classify only; store nothing back')
     .option('--accept-truncated', TRUNCATED_HELP)
     .option('--json', 'JSON lines on stdout (always JSON lines; kept for symmetry with other commands)')
     .addHelpText('after', '\nExit codes: 0 all predicted, 3 some images failed (see their error records), 2 bad options or bundle.');
   retireFlags(cmd, [...runtimeFlagsRetired(), { flags: '--batch <n>', instead: (v) => `--batch-size ${String(v)}` }]);
   cmd.action(async (inputs: string[], opts: PredictOptions) => {
     const batchSize = parseIntOption('--batch-size', opts.batchSize, 1, 256)!;
+    if (opts.dicomweb) return predictDicomweb(inputs, { ...opts, dicomweb: opts.dicomweb, batchSize });
+    if (opts.study || opts.series) throw new AffnetError('E_OPTION_INVALID', '--study and --series name a study on a DICOMweb archive: give --dicomweb URL too');
+    if (inputs.length === 0) throw new AffnetError('E_OPTION_INVALID', 'predict: give image files or folders, or --dicomweb URL --study UID');
     if (opts.out) checkOutFolder('--out', opts.out, PREDICTIONS_FILE);
     if (opts.cam && !opts.out) throw new AffnetError('E_OPTION_INVALID', '--cam writes overlays into OUT/cam/: give --out DIR');
     const missing = inputs.find((i) => !existsSync(i));

@@ -5,3 +5,4 @@ export * from './manifest.js';
 export * from './io.js';
 export * from './init.js';
 export * from './random.js';
+export * from './fingerprint.js';

@@ -6,4 +6,5 @@ export type { DicomMetadata } from './metadata.js';
 export type { PixelModule, Photometric } from './pixel-module.js';
 export { isDicom, sniffDicom, type DicomLayout } from './sniff.js';
 export { TRANSFER_SYNTAXES, type TransferSyntax, type PixelCodec } from './transfer-syntax.js';
-export { writeDicom, writeDicomFile, generateUid, DX_FOR_PRESENTATION, type DicomWriteImage, type DicomWriteMetadata } from './write.js';
+export { writeDicom, writeDicomDataset, writeDicomFile, generateUid, derivedUid, DX_FOR_PRESENTATION, type DicomWriteImage, type DicomWriteMetadata } from './write.js';
+export { readDicomAttributes } from './attributes.js';

@@ -3,7 +3,7 @@
  * values, signed or unsigned, MONOCHROME1/2, one or more frames, and the descriptive attributes affnet
  * reads back. Used by the tests (to make files for dcmtk/gdcm to compress) and by the phantom package.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
@@ -27,8 +27,8 @@ export interface DicomWriteImage {
   bitsAllocated?: 8 | 16;
   /** Pixel Representation 1 (two's complement). */
   signed: boolean;
-  /** @defaultValue 'MONOCHROME2' */
-  photometric?: 'MONOCHROME1' | 'MONOCHROME2';
+  /** `RGB`: 8-bit colour, `pixels` interleaved R, G, B per pixel (Planar Configuration 0). @defaultValue 'MONOCHROME2' */
+  photometric?: 'MONOCHROME1' | 'MONOCHROME2' | 'RGB';
   /** @defaultValue 1 */
   frames?: number;
 }
@@ -72,6 +72,17 @@ export function generateUid(): string {
   return `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`;
 }
 
+/**
+ * A UID that is the same for the same `parts` (a result derived from an input): the 2.25 form of a
+ * name-based UUID (RFC 9562 version 8) from SHA-256 of the parts, so re-deriving gives the same UID.
+ */
+export function derivedUid(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('\u0000')).digest();
+  h[6] = (h[6]! & 0x0f) | 0x80; // version 8
+  h[8] = (h[8]! & 0x3f) | 0x80; // variant 10
+  return `2.25.${BigInt(`0x${h.subarray(0, 16).toString('hex')}`).toString()}`;
+}
+
 /** The typed array whose elements are exactly the samples to write (no conversion needed). */
 function sameType(pixels: ArrayLike<number>, alloc: 8 | 16, signed: boolean): boolean {
   if (alloc === 16) return signed ? pixels instanceof Int16Array : pixels instanceof Uint16Array;
@@ -81,12 +92,14 @@ function sameType(pixels: ArrayLike<number>, alloc: 8 | 16, signed: boolean): bo
 /** The pixel data's bytes, little-endian, padded to even length; a view of `image.pixels` where it can be. */
 function pixelBytes(image: DicomWriteImage, alloc: 8 | 16): Uint8Array {
   const frames = image.frames ?? 1;
-  const n = image.width * image.height * frames;
+  const rgb = image.photometric === 'RGB';
+  if (rgb && (alloc !== 8 || image.bitsStored !== 8 || image.signed)) throw new AffnetError('E_OPTION_INVALID', 'writeDicom: RGB pixels are 8-bit unsigned (bitsStored 8)');
+  const n = image.width * image.height * frames * (rgb ? 3 : 1);
   if (!Number.isInteger(image.width) || !Number.isInteger(image.height) || image.width < 1 || image.height < 1 || image.width > 65535 || image.height > 65535) {
     throw new AffnetError('E_OPTION_INVALID', `writeDicom: image size ${image.width}x${image.height}; valid: 1..65535 each`);
   }
   if (image.pixels.length !== n) {
-    throw new AffnetError('E_OPTION_INVALID', `writeDicom: ${image.pixels.length} pixels for ${frames} frame(s) of ${image.width}x${image.height} (= ${n})`);
+    throw new AffnetError('E_OPTION_INVALID', `writeDicom: ${image.pixels.length} samples for ${frames} frame(s) of ${image.width}x${image.height}${rgb ? ' RGB' : ''} (= ${n})`);
   }
   if (!Number.isInteger(image.bitsStored) || image.bitsStored < 1 || image.bitsStored > alloc) {
     throw new AffnetError('E_OPTION_INVALID', `writeDicom: bitsStored ${image.bitsStored}; valid: 1..${alloc} (bitsAllocated)`);
@@ -141,7 +154,33 @@ function appendPixelData(head: ArrayBuffer, pixels: Uint8Array, vr: 'OB' | 'OW')
   return file;
 }
 
-/** Encodes a greyscale image and its attributes as a DICOM Part 10 file (Explicit VR Little Endian). */
+function fileMeta(sopClass: string, sopInstance: string): Record<string, unknown> {
+  return {
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: sopClass,
+    MediaStorageSOPInstanceUID: sopInstance,
+    TransferSyntaxUID: '1.2.840.10008.1.2.1',
+    ImplementationClassUID: '2.25.283404071405395596512433298434540592214',
+    ImplementationVersionName: 'AFFNET_0_1',
+  };
+}
+
+/**
+ * Any data set without pixel data (a structured report, a presentation state) as a DICOM Part 10
+ * file (Explicit VR Little Endian), from dcmjs's naturalized form (keywords; sequences as arrays
+ * of objects). SOPClassUID and SOPInstanceUID are required.
+ */
+export function writeDicomDataset(dataset: Record<string, unknown>): Uint8Array {
+  const sopClass = dataset.SOPClassUID;
+  const sopInstance = dataset.SOPInstanceUID;
+  if (typeof sopClass !== 'string' || typeof sopInstance !== 'string') throw new AffnetError('E_OPTION_INVALID', 'writeDicomDataset: SOPClassUID and SOPInstanceUID are required');
+  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
+  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(fileMeta(sopClass, sopInstance)));
+  dict.dict = DicomMetaDictionary.denaturalizeDataset({ SpecificCharacterSet: 'ISO_IR 192', ...dataset }) as object;
+  return new Uint8Array(dict.write());
+}
+
+/** Encodes a greyscale (or 8-bit RGB) image and its attributes as a DICOM Part 10 file (Explicit VR Little Endian). */
 export function writeDicom(image: DicomWriteImage, metadata: DicomWriteMetadata = {}): Uint8Array {
   const alloc = image.bitsAllocated ?? (image.bitsStored <= 8 ? 8 : 16);
   const { extra, ...attrs } = metadata;
@@ -156,8 +195,9 @@ export function writeDicom(image: DicomWriteImage, metadata: DicomWriteMetadata 
     SeriesInstanceUID: attrs.SeriesInstanceUID ?? generateUid(),
     Modality: attrs.Modality ?? 'DX',
     ...extra,
-    SamplesPerPixel: 1,
+    SamplesPerPixel: image.photometric === 'RGB' ? 3 : 1,
     PhotometricInterpretation: image.photometric ?? 'MONOCHROME2',
+    ...(image.photometric === 'RGB' ? { PlanarConfiguration: 0 } : {}),
     Rows: image.height,
     Columns: image.width,
     BitsAllocated: alloc,
@@ -166,14 +206,7 @@ export function writeDicom(image: DicomWriteImage, metadata: DicomWriteMetadata 
     PixelRepresentation: image.signed ? 1 : 0,
     ...((image.frames ?? 1) > 1 ? { NumberOfFrames: image.frames } : {}),
   };
-  const meta = {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: sopClass,
-    MediaStorageSOPInstanceUID: sopInstance,
-    TransferSyntaxUID: '1.2.840.10008.1.2.1',
-    ImplementationClassUID: '2.25.283404071405395596512433298434540592214',
-    ImplementationVersionName: 'AFFNET_0_1',
-  };
+  const meta = fileMeta(sopClass, sopInstance);
   const pixels = pixelBytes(image, alloc);
   const vr = alloc === 8 ? 'OB' : 'OW';
   const { DicomDict, DicomMetaDictionary } = dcmjs.data;
