@@ -1,6 +1,7 @@
 /**
  * Dynamic micro-batching: images from concurrent requests are grouped into one forward pass of up to
- * `maxBatch` images. When the model is idle the first image waits at most `maxDelayMs` for others;
+ * `maxBatch` images. When the model is idle the first image waits at most `maxDelayMs` for others
+ * (not at all when no other image is being decoded);
  * images that arrive while a pass runs go into the next pass as soon as it ends. One pass runs at a
  * time per model (a runtime uses every core for one pass already). The forward is core's
  * runtime-neutral `predictImages`, so a served probability is the one `affnet predict` gives.
@@ -14,6 +15,11 @@ export interface BatcherOptions {
   maxDelayMs?: number;
   /** Decision threshold on the positive probability. @defaultValue 0.5 */
   threshold?: number;
+  /**
+   * How many images are on their way (being decoded) and not submitted yet: when none is, an idle
+   * model runs at once instead of waiting `maxDelayMs` for images that are not coming.
+   */
+  upstream?: () => number;
   /** Told after each pass: how many images, how long the forward took (ms). */
   onBatch?: (size: number, forwardMs: number) => void;
 }
@@ -79,7 +85,7 @@ export class MicroBatcher {
 
   private schedule(): void {
     if (this.running || this.pending.length === 0) return;
-    if (this.pending.length >= this.maxBatch || this.maxDelayMs === 0) {
+    if (this.pending.length >= this.maxBatch || this.maxDelayMs === 0 || this.options.upstream?.() === 0) {
       this.flush();
       return;
     }

@@ -4,10 +4,11 @@
  * requests), and, on request, the CAM overlay (back on a decode thread). `affnet serve`, the
  * library's `createServer` and the DICOMweb classifier all go through it.
  */
-import { AffnetError, predictionRecord, runtimeId, type ClickPoints, type LoadedModel, type PredictionRecord } from '@affnet/core';
+import { AffnetError, predictImages, predictionRecord, runtimeId, type ClickPoints, type LoadedModel, type PredictionRecord } from '@affnet/core';
 import { MicroBatcher, type BatcherOptions } from './batcher.js';
 import type { ServeMetrics } from './metrics.js';
 import type { PreparePool } from './prepare-pool.js';
+import type { PrepareOk } from './prepare-task.js';
 
 export interface ImageRequest {
   bytes: Uint8Array;
@@ -54,6 +55,8 @@ export class ModelPipeline {
   readonly runtime: string;
   /** Decision threshold on the positive probability. */
   readonly threshold: number;
+  /** Images being decoded for this model (not yet submitted to the batcher). */
+  private decoding = 0;
 
   constructor(
     readonly name: string,
@@ -64,6 +67,7 @@ export class ModelPipeline {
     const metrics = options.metrics;
     this.batcher = new MicroBatcher(model, {
       ...options,
+      upstream: () => this.decoding,
       onBatch: (size, ms) => {
         metrics?.batchSize.observe({ model: name }, size);
         metrics?.observe('forward', name, ms);
@@ -76,8 +80,9 @@ export class ModelPipeline {
   /** Warm the runtime: one pass at batch 1 and one at the largest batch, on a blank input. */
   async warm(): Promise<void> {
     const n = this.model.bundle.manifest.inputSize;
-    await this.batcher.submit(new Float32Array(n * n * 3));
-    await Promise.all(Array.from({ length: this.batcher.maxBatch }, () => this.batcher.submit(new Float32Array(n * n * 3))));
+    const blank = { data: new Float32Array(n * n * 3) };
+    await predictImages(this.model, [blank]);
+    await predictImages(this.model, Array(this.batcher.maxBatch).fill(blank), { batchSize: this.batcher.maxBatch });
   }
 
   async predict(req: ImageRequest): Promise<ImageResult> {
@@ -85,14 +90,20 @@ export class ModelPipeline {
     const m = this.model.bundle.manifest;
     const metrics = this.options.metrics;
     metrics?.decodeQueue.set(this.pool.queued + 1);
-    const pre = await this.pool.prepare({
-      model: this.name,
-      bytes: req.bytes,
-      source: req.source,
-      ...(req.clicks ? { clicks: req.clicks } : {}),
-      maxPixels: this.options.maxPixels ?? 60_000_000,
-      keepImage: req.cam !== undefined,
-    });
+    this.decoding++;
+    let pre: PrepareOk;
+    try {
+      pre = await this.pool.prepare({
+        model: this.name,
+        bytes: req.bytes,
+        source: req.source,
+        ...(req.clicks ? { clicks: req.clicks } : {}),
+        maxPixels: this.options.maxPixels ?? 60_000_000,
+        keepImage: req.cam !== undefined,
+      });
+    } finally {
+      this.decoding--;
+    }
     metrics?.decodeQueue.set(this.pool.queued);
     metrics?.observe('decode', this.name, pre.decodeMs);
     metrics?.observe('preprocess', this.name, pre.preprocessMs);

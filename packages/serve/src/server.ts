@@ -15,9 +15,10 @@
  * `Authorization: Bearer TOKEN`; listening beyond loopback without one is refused.
  */
 import { timingSafeEqual } from 'node:crypto';
+import net, { type Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AffnetError, checkBundleForPrediction, type BundleManifest, type ClickPoints, type LoadedModel } from '@affnet/core';
 import { ServeError, toWire } from './http-errors.js';
 import { ServeMetrics } from './metrics.js';
@@ -64,23 +65,16 @@ export interface ServerOptions {
    */
   drainGraceMs?: number;
   /** Extra routes (the DICOMweb ones), registered after the built-in ones. */
-  plugins?: ((app: FastifyInstance, server: AffnetServer) => void | Promise<void>)[];
+  plugins?: ((app: FastifyInstance, affnet: Affnet) => void | Promise<void>)[];
 }
 
-export interface AffnetServer {
+export interface AffnetServer extends Affnet {
   readonly app: FastifyInstance;
-  readonly metrics: ServeMetrics;
-  readonly pipelines: ReadonlyMap<string, ModelPipeline>;
-  /** The pipeline for `?model=` (the first model when absent). @throws ServeError E_NOT_FOUND */
-  pipeline(name?: string): ModelPipeline;
-  /** Warm every model; /ready answers 200 after. */
-  warm(): Promise<void>;
   /** Listen (warms first). Refuses a non-loopback host without a token. @returns the URL */
   listen(port?: number, host?: string): Promise<string>;
-  readonly ready: boolean;
-  /** Run `work` as one admitted request: a processing slot (or 503 when the queue is full), the request timeout (504). */
-  admitted<T>(work: () => Promise<T>): Promise<T>;
-  /** Stop taking requests, answer every accepted one, release the decode threads (models stay loaded: their owner disposes them). */
+  /** Requests the server has read (their headers), and requests it has answered. */
+  counts(): { received: number; answered: number };
+  /** Refuse new work, answer every accepted request, stop listening, release the decode threads (models stay loaded: their owner disposes them). */
   close(): Promise<void>;
 }
 
@@ -171,7 +165,30 @@ function positive(name: string, v: number | undefined, fallback: number, min = 1
   return x;
 }
 
-export async function createServer(options: ServerOptions): Promise<AffnetServer> {
+/** The models, their pipelines and the admission control, without HTTP: what {@link affnetPlugin} serves. */
+export interface Affnet {
+  readonly metrics: ServeMetrics;
+  readonly pipelines: ReadonlyMap<string, ModelPipeline>;
+  /** The pipeline for `?model=` (the first model when absent). @throws ServeError E_NOT_FOUND */
+  pipeline(name?: string): ModelPipeline;
+  /** Run `work` as one admitted request: a processing slot (or 503 when the queue is full), the request timeout (504); 503 once draining. */
+  admitted<T>(work: () => Promise<T>): Promise<T>;
+  /** Warm every model (one pass at batch 1 and one at the largest batch). */
+  warm(): Promise<void>;
+  readonly warmed: boolean;
+  readonly draining: boolean;
+  /** Warm and not draining. */
+  readonly ready: boolean;
+  /** Images waiting for a decode thread. */
+  decodeQueue(): number;
+  /** Refuse new work from now on (accepted work goes on). */
+  drain(): void;
+  /** Drain, wait for the accepted work, release the decode threads (the models stay loaded: their owner disposes them). */
+  close(): Promise<void>;
+}
+
+/** The models with their pipelines, one decode pool and the admission control (see {@link ServerOptions}). */
+export async function createAffnet(options: ServerOptions): Promise<Affnet> {
   if (options.models.length === 0) throw new AffnetError('E_OPTION_INVALID', 'createServer: no models given');
   const names = new Set<string>();
   for (const m of options.models) {
@@ -180,14 +197,11 @@ export async function createServer(options: ServerOptions): Promise<AffnetServer
     names.add(m.name);
     if (m.model.bundle.manifest.preprocessing.pathway === 'auto') checkBundleForPrediction(m.model.bundle.manifest, m.model.bundle.path);
   }
-  const maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes, 128 * 2 ** 20);
-  const maxFiles = positive('maxFiles', options.maxFiles, 32);
   const timeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs, 60_000);
   const maxPixels = positive('maxPixels', options.maxPixels, 60_000_000);
   const threads = options.decodeThreads ?? Math.max(1, availableParallelism() - 1);
   const metrics = new ServeMetrics();
   const slots = new Slots(positive('maxConcurrency', options.maxConcurrency, 64), positive('maxQueue', options.maxQueue, 256, 0), metrics);
-  const log = options.log ?? (() => {});
   const manifests = new Map<string, BundleManifest>(options.models.map((m) => [m.name, m.model.bundle.manifest]));
   const pool: PreparePool = createPreparePool(manifests, threads);
   const pipelines = new Map<string, ModelPipeline>();
@@ -208,186 +222,254 @@ export async function createServer(options: ServerOptions): Promise<AffnetServer
   }
   let warmed = false;
   let draining = false;
-  let closing: Promise<void> = Promise.resolve();
-  const drainGrace = positive('drainGraceMs', options.drainGraceMs, 1000, 0);
+  let closing: Promise<void> | undefined;
   const setReady = () => metrics.ready.set(warmed && !draining ? 1 : 0);
   setReady();
-
-  const app = Fastify({ bodyLimit: maxBodyBytes, logger: false, return503OnClosing: true, forceCloseConnections: 'idle' });
-  // Any body but multipart is taken as the bytes of one image (the format is sniffed, not trusted from the content type).
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_req, body, done) => done(null, body));
-  await app.register(multipart, { limits: { fileSize: maxBodyBytes, files: maxFiles, fields: 16, fieldSize: 1 << 20, parts: maxFiles + 16 } });
-
-  /** Run `work` inside a processing slot, within the request timeout. */
-  const admitted = async <T>(work: () => Promise<T>): Promise<T> => {
-    if (draining) throw new ServeError('E_DRAINING', 'the server is shutting down', 503, { 'retry-after': '1' });
-    const slot = await slots.acquire();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        work(),
-        new Promise<never>((_r, reject) => {
-          timer = setTimeout(() => reject(new ServeError('E_TIMEOUT', `the request took longer than ${timeoutMs} ms`, 504)), timeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-      slot.release();
-    }
-  };
-
-  const server: AffnetServer = {
-    app,
+  const affnet: Affnet = {
     metrics,
     pipelines,
-    admitted,
     pipeline(name) {
       const p = pipelines.get(name ?? options.models[0]!.name);
       if (!p) throw new ServeError('E_NOT_FOUND', `no model named "${name}"; served: ${[...pipelines.keys()].join(', ')}`, 404);
       return p;
     },
-    get ready() {
-      return warmed && !draining;
+    async admitted<T>(work: () => Promise<T>): Promise<T> {
+      if (draining) throw new ServeError('E_DRAINING', 'the server is shutting down', 503, { 'retry-after': '1' });
+      const slot = await slots.acquire();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        return await Promise.race([
+          work(),
+          new Promise<never>((_r, reject) => {
+            timer = setTimeout(() => reject(new ServeError('E_TIMEOUT', `the request took longer than ${timeoutMs} ms`, 504)), timeoutMs);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+        slot.release();
+      }
     },
     async warm() {
       for (const p of pipelines.values()) await p.warm();
       warmed = true;
       setReady();
     },
-    async listen(port = 8080, host = '127.0.0.1') {
-      if (!isLoopback(host) && !options.token) {
-        throw new AffnetError('E_OPTION_INVALID', `listening on ${host} (beyond this machine) needs a token`, { hint: { api: 'pass token', cli: 'give --token or set AFFNET_TOKEN' } });
-      }
-      if (!warmed) await server.warm();
-      const url = await app.listen({ port, host });
-      return url;
+    get warmed() {
+      return warmed;
     },
-    async close() {
-      if (draining) return closing;
+    get draining() {
+      return draining;
+    },
+    get ready() {
+      return warmed && !draining;
+    },
+    decodeQueue: () => pool.queued,
+    drain() {
       draining = true;
       setReady();
-      closing = (async () => {
-        // accepted requests go on; new ones get 503 + Connection: close during the grace period
-        if (app.server.listening) await new Promise((r) => setTimeout(r, drainGrace));
-        await app.close();
+    },
+    close() {
+      affnet.drain();
+      closing ??= (async () => {
+        while (slots.inFlight > 0 || slots.waiting > 0) await new Promise((r) => setTimeout(r, 20));
         for (const p of pipelines.values()) await p.batcher.idle();
         await pool.close();
       })();
       return closing;
     },
   };
+  return affnet;
+}
 
-  const open = new Set(['/health', '/ready']);
-  app.addHook('onRequest', async (req, reply) => {
-    (req as { started?: number }).started = performance.now();
-    if (options.token && !open.has(req.routeOptions.url ?? '') && !checkToken(options.token, req.headers.authorization)) {
-      reply.header('www-authenticate', 'Bearer');
-      throw new ServeError('E_UNAUTHORIZED', 'this server needs Authorization: Bearer TOKEN', 401);
-    }
-  });
-  // While draining, each answer closes its connection, so keep-alive clients let the server finish.
-  app.addHook('onSend', async (_req, reply) => {
-    if (draining) reply.header('connection', 'close');
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc({ route, status: String(reply.statusCode) });
-    const ms = performance.now() - ((req as { started?: number }).started ?? performance.now());
-    log({
-      route,
-      method: req.method,
-      status: reply.statusCode,
-      ms: Math.round(ms * 10) / 10,
-      ...((reply as { errorCode?: string }).errorCode ? { code: (reply as { errorCode?: string }).errorCode } : {}),
+/**
+ * The HTTP routes of `affnet` as a fastify plugin (encapsulated: its body parsers, hooks, token
+ * check and error handler apply to its own routes only), to mount into an existing fastify app,
+ * e.g. `app.register(affnetPlugin(affnet, { token }), { prefix: '/affnet' })`.
+ */
+export function affnetPlugin(affnet: Affnet, options: Pick<ServerOptions, 'token' | 'log' | 'maxBodyBytes' | 'maxFiles' | 'plugins'> = {}): FastifyPluginAsync {
+  const maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes, 128 * 2 ** 20);
+  const maxFiles = positive('maxFiles', options.maxFiles, 32);
+  const log = options.log ?? (() => {});
+  return async (app) => {
+    // Any body but multipart is taken as the bytes of one image (the format is sniffed, not trusted from the content type).
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_req, body, done) => done(null, body));
+    await app.register(multipart, { limits: { fileSize: maxBodyBytes, files: maxFiles, fields: 16, fieldSize: 1 << 20, parts: maxFiles + 16 } });
+    app.addHook('onRequest', async (req, reply) => {
+      (req as { started?: number }).started = performance.now();
+      if (options.token && !(req.routeOptions.config as { open?: boolean } | undefined)?.open && !checkToken(options.token, req.headers.authorization)) {
+        reply.header('www-authenticate', 'Bearer');
+        throw new ServeError('E_UNAUTHORIZED', 'this server needs Authorization: Bearer TOKEN', 401);
+      }
     });
-  });
-  const sendError = (reply: FastifyReply, e: unknown) => {
-    const w = toWire(e);
-    metrics.errors.inc({ code: w.code });
-    (reply as { errorCode?: string }).errorCode = w.code;
-    for (const [k, v] of Object.entries(w.headers)) reply.header(k, v);
-    return reply.code(w.status).type('application/json').send({ error: w.code, message: w.message });
-  };
-  app.setErrorHandler((e, _req, reply) => sendError(reply, e));
-  app.setNotFoundHandler((req, reply) =>
-    sendError(reply, new ServeError('E_NOT_FOUND', `${req.method} ${req.url.split('?')[0]}: no such route; see GET /v1/models, POST /v1/predict, /health, /ready, /metrics`, 404)),
-  );
+    // While draining, each answer closes its connection, so keep-alive clients let the server finish.
+    app.addHook('onSend', async (_req, reply) => {
+      if (affnet.draining) reply.header('connection', 'close');
+    });
+    app.addHook('onResponse', async (req, reply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      affnet.metrics.requests.inc({ route, status: String(reply.statusCode) });
+      const ms = performance.now() - ((req as { started?: number }).started ?? performance.now());
+      log({
+        route,
+        method: req.method,
+        status: reply.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        ...((reply as { errorCode?: string }).errorCode ? { code: (reply as { errorCode?: string }).errorCode } : {}),
+      });
+    });
+    const sendError = (reply: FastifyReply, e: unknown) => {
+      const w = toWire(e);
+      affnet.metrics.errors.inc({ code: w.code });
+      (reply as { errorCode?: string }).errorCode = w.code;
+      for (const [k, v] of Object.entries(w.headers)) reply.header(k, v);
+      return reply.code(w.status).type('application/json').send({ error: w.code, message: w.message });
+    };
+    app.setErrorHandler((e, _req, reply) => sendError(reply, e));
+    app.setNotFoundHandler((req, reply) =>
+      sendError(reply, new ServeError('E_NOT_FOUND', `${req.method} ${req.url.split('?')[0]}: no such route; see GET /v1/models, POST /v1/predict, /health, /ready, /metrics`, 404)),
+    );
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async (_req, reply) => {
-    const body = { ready: server.ready, ...(draining ? { reason: 'draining' } : warmed ? {} : { reason: 'warming up' }), models: [...pipelines.keys()] };
-    return reply.code(server.ready ? 200 : 503).send(body);
-  });
-  app.get('/metrics', async (_req, reply) => {
-    metrics.decodeQueue.set(pool.queued);
-    for (const p of pipelines.values()) metrics.queueDepth.set({ model: p.name }, p.batcher.depth);
-    return reply.type(metrics.contentType).send(await metrics.text());
-  });
-  app.get('/v1/models', async () => ({
-    models: [...pipelines.values()].map((p) => {
-      const m = p.model.bundle.manifest;
-      return {
-        name: p.name,
-        architecture: m.architecture,
-        inputSize: m.inputSize,
-        labels: m.labels,
-        positiveLabel: m.positiveLabel,
-        pathway: m.preprocessing.pathway,
-        aligner: Boolean(m.aligner),
-        runtime: p.runtime,
-        maxBatch: p.batcher.maxBatch,
-      };
-    }),
-  }));
+    app.get('/health', { config: { open: true } }, async () => ({ status: 'ok' }));
+    app.get('/ready', { config: { open: true } }, async (_req, reply) => {
+      const body = { ready: affnet.ready, ...(affnet.draining ? { reason: 'draining' } : affnet.warmed ? {} : { reason: 'warming up' }), models: [...affnet.pipelines.keys()] };
+      return reply.code(affnet.ready ? 200 : 503).send(body);
+    });
+    app.get('/metrics', async (_req, reply) => {
+      affnet.metrics.decodeQueue.set(affnet.decodeQueue());
+      for (const p of affnet.pipelines.values()) affnet.metrics.queueDepth.set({ model: p.name }, p.batcher.depth);
+      return reply.type(affnet.metrics.contentType).send(await affnet.metrics.text());
+    });
+    app.get('/v1/models', async () => ({
+      models: [...affnet.pipelines.values()].map((p) => {
+        const m = p.model.bundle.manifest;
+        return {
+          name: p.name,
+          architecture: m.architecture,
+          inputSize: m.inputSize,
+          labels: m.labels,
+          positiveLabel: m.positiveLabel,
+          pathway: m.preprocessing.pathway,
+          aligner: Boolean(m.aligner),
+          runtime: p.runtime,
+          maxBatch: p.batcher.maxBatch,
+        };
+      }),
+    }));
 
-  app.post('/v1/predict', async (req: FastifyRequest, reply) => {
-    const q = req.query as Record<string, string | undefined>;
-    const pipeline = server.pipeline(q.model);
-    if (q.cam !== undefined && q.cam !== 'png') throw new AffnetError('E_OPTION_INVALID', `cam=${q.cam}: valid: png`);
-    const cam = q.cam === 'png' ? ('png' as const) : undefined;
-    if (req.isMultipart()) {
-      const files: { name: string; bytes: Uint8Array }[] = [];
-      let clicksField: unknown;
-      for await (const part of req.parts()) {
-        if (part.type === 'file') files.push({ name: part.filename || `file ${files.length + 1}`, bytes: await part.toBuffer() });
-        else if (part.fieldname === 'clicks') {
-          try {
-            clicksField = JSON.parse(String(part.value));
-          } catch {
-            throw new AffnetError('E_OPTION_INVALID', 'the clicks field is not JSON (file name → {fx, fy, ax, ay}, or an array in file order)');
+    app.post('/v1/predict', async (req: FastifyRequest, reply) => {
+      const q = req.query as Record<string, string | undefined>;
+      const pipeline = affnet.pipeline(q.model);
+      if (q.cam !== undefined && q.cam !== 'png') throw new AffnetError('E_OPTION_INVALID', `cam=${q.cam}: valid: png`);
+      const cam = q.cam === 'png' ? ('png' as const) : undefined;
+      if (req.isMultipart()) {
+        const files: { name: string; bytes: Uint8Array }[] = [];
+        let clicksField: unknown;
+        for await (const part of req.parts()) {
+          if (part.type === 'file') files.push({ name: part.filename || `file ${files.length + 1}`, bytes: await part.toBuffer() });
+          else if (part.fieldname === 'clicks') {
+            try {
+              clicksField = JSON.parse(String(part.value));
+            } catch {
+              throw new AffnetError('E_OPTION_INVALID', 'the clicks field is not JSON (file name → {fx, fy, ax, ay}, or an array in file order)');
+            }
           }
         }
+        if (files.length === 0) throw new ServeError('E_BAD_REQUEST', 'the multipart body has no file', 400);
+        const clicksFor = (i: number, name: string): ClickPoints | undefined => {
+          const c = Array.isArray(clicksField) ? clicksField[i] : clicksField && typeof clicksField === 'object' ? (clicksField as Record<string, unknown>)[name] : undefined;
+          return c === undefined || c === null ? undefined : parseClicks(c, `clicks for "${name}"`);
+        };
+        const results = await affnet.admitted(() =>
+          Promise.all(
+            files.map(async (f, i) => {
+              try {
+                return { name: f.name, ...imageJson(await pipeline.predict({ bytes: f.bytes, source: f.name, ...(cam ? { cam } : {}), ...optional('clicks', clicksFor(i, f.name)) })) };
+              } catch (e) {
+                const w = toWire(e);
+                if (w.code === 'E_TIMEOUT' || w.status >= 500) throw e;
+                affnet.metrics.errors.inc({ code: w.code });
+                return { name: f.name, error: w.code, message: w.message };
+              }
+            }),
+          ),
+        );
+        return reply.send({ model: pipeline.name, images: results.length, failed: results.filter((r) => 'error' in r).length, results });
       }
-      if (files.length === 0) throw new ServeError('E_BAD_REQUEST', 'the multipart body has no file', 400);
-      const clicksFor = (i: number, name: string): ClickPoints | undefined => {
-        const c = Array.isArray(clicksField) ? clicksField[i] : clicksField && typeof clicksField === 'object' ? (clicksField as Record<string, unknown>)[name] : undefined;
-        return c === undefined || c === null ? undefined : parseClicks(c, `clicks for "${name}"`);
-      };
-      const results = await admitted(() =>
-        Promise.all(
-          files.map(async (f, i) => {
-            try {
-              return { name: f.name, ...imageJson(await pipeline.predict({ bytes: f.bytes, source: f.name, ...(cam ? { cam } : {}), ...optional('clicks', clicksFor(i, f.name)) })) };
-            } catch (e) {
-              const w = toWire(e);
-              if (w.code === 'E_TIMEOUT' || w.status >= 500) throw e;
-              metrics.errors.inc({ code: w.code });
-              return { name: f.name, error: w.code, message: w.message };
-            }
-          }),
-        ),
-      );
-      return reply.send({ model: pipeline.name, images: results.length, failed: results.filter((r) => 'error' in r).length, results });
-    }
-    const body = req.body;
-    if (!(body instanceof Buffer) || body.length === 0) throw new ServeError('E_BAD_REQUEST', 'the request body is empty: send the image file as the body, or multipart/form-data', 400);
-    const clicks = q.clicks !== undefined ? parseClicks(q.clicks, 'clicks') : undefined;
-    const result = await admitted(() => pipeline.predict({ bytes: body, source: 'request body', ...(cam ? { cam } : {}), ...optional('clicks', clicks) }));
-    return reply.send(imageJson(result));
-  });
+      const body = req.body;
+      if (!(body instanceof Buffer) || body.length === 0) throw new ServeError('E_BAD_REQUEST', 'the request body is empty: send the image file as the body, or multipart/form-data', 400);
+      const clicks = q.clicks !== undefined ? parseClicks(q.clicks, 'clicks') : undefined;
+      const result = await affnet.admitted(() => pipeline.predict({ bytes: body, source: 'request body', ...(cam ? { cam } : {}), ...optional('clicks', clicks) }));
+      return reply.send(imageJson(result));
+    });
 
-  for (const plugin of options.plugins ?? []) await plugin(app, server);
+    for (const plugin of options.plugins ?? []) await plugin(app, affnet);
+  };
+}
+
+export async function createServer(options: ServerOptions): Promise<AffnetServer> {
+  const affnet = await createAffnet(options);
+  const drainGrace = positive('drainGraceMs', options.drainGraceMs, 1000, 0);
+  const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: 'idle' });
+  await app.register(affnetPlugin(affnet, options));
+  // Counted on the HTTP server itself, so that answers fastify gives before any hook (503 while closing) count too.
+  let received = 0;
+  let answered = 0;
+  const sockets = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  app.server.on('request', (_req, res) => {
+    received++;
+    res.once('finish', () => answered++);
+  });
+  let closing: Promise<void> | undefined;
+  const server: AffnetServer = {
+    ...affnet,
+    get ready() {
+      return affnet.ready;
+    },
+    get warmed() {
+      return affnet.warmed;
+    },
+    get draining() {
+      return affnet.draining;
+    },
+    app,
+    counts: () => ({ received, answered }),
+    async listen(port = 8080, host = '127.0.0.1') {
+      if (!isLoopback(host) && !options.token) {
+        throw new AffnetError('E_OPTION_INVALID', `listening on ${host} (beyond this machine) needs a token`, { hint: { api: 'pass token', cli: 'give --token or set AFFNET_TOKEN' } });
+      }
+      if (!affnet.warmed) await affnet.warm();
+      return app.listen({ port, host });
+    },
+    close() {
+      affnet.drain();
+      closing ??= (async () => {
+        if (app.server.listening) {
+          // accepted requests go on; new ones get 503 + Connection: close during the grace period
+          await new Promise((r) => setTimeout(r, drainGrace));
+          // Stop listening without dropping connections that are open but whose request is not read
+          // yet (http.Server.close would): each is answered and closed; idle ones go after a while.
+          await new Promise<void>((resolve) => {
+            net.Server.prototype.close.call(app.server, () => resolve());
+            const idle = setTimeout(
+              () => {
+                for (const s of sockets) s.destroy();
+              },
+              Math.max(2000, drainGrace),
+            );
+            idle.unref();
+          });
+        }
+        await app.close();
+        await affnet.close();
+      })();
+      return closing;
+    },
+  };
   return server;
 }
 

@@ -134,7 +134,8 @@ export function registerServe(program: Command): void {
           .then(dispose)
           .then(
             () => {
-              process.stderr.write('serve: stopped\n');
+              const c = s.counts();
+              process.stderr.write(`serve: stopped: ${c.received} requests received, ${c.answered} answered\n`);
               done();
             },
             (e: unknown) => {

@@ -92,7 +92,7 @@ export interface BuildOptions {
 /** The CAM overlay of `result` (raw RGB, see `cam: 'rgb'`) as a Secondary Capture. */
 export function camSecondaryCapture(o: BuildOptions): Uint8Array {
   const cam = o.result.cam;
-  if (!cam || cam.format !== 'rgb') throw new TypeError('camSecondaryCapture needs the CAM as raw RGB (cam: "rgb")');
+  if (cam?.format !== 'rgb') throw new TypeError('camSecondaryCapture needs the CAM as raw RGB (cam: "rgb")');
   const src = o.source;
   const study = String(src.StudyInstanceUID);
   const uids = resultUids(study, String(src.SOPInstanceUID), o.model.fingerprint);

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ServeError } from '../http-errors.js';
-import type { AffnetServer } from '../server.js';
+import type { Affnet } from '../server.js';
 import { classifyStudy } from './classify.js';
 import { createDicomwebClient, type DicomwebClientOptions } from './client.js';
 
@@ -20,9 +20,9 @@ export interface DicomwebRouteOptions extends DicomwebClientOptions {
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
 
-export function dicomwebRoutes(options: DicomwebRouteOptions): (app: FastifyInstance, server: AffnetServer) => void {
+export function dicomwebRoutes(options: DicomwebRouteOptions): (app: FastifyInstance, affnet: Affnet) => void {
   const client = createDicomwebClient(options.url, options);
-  return (app, server) => {
+  return (app, affnet) => {
     const handler = async (req: { params: unknown; query: unknown }) => {
       const { study, series } = req.params as { study: string; series?: string };
       const q = req.query as Record<string, string | undefined>;
@@ -34,8 +34,8 @@ export function dicomwebRoutes(options: DicomwebRouteOptions): (app: FastifyInst
           throw new ServeError('E_BAD_REQUEST', `${name} "${v.slice(0, 70)}" is not a DICOM UID`, 400);
         }
       }
-      const pipeline = server.pipeline(q.model);
-      return server.admitted(() => classifyStudy({ client, pipeline, study, ...(series ? { series } : {}), store: q.store !== 'false' }));
+      const pipeline = affnet.pipeline(q.model);
+      return affnet.admitted(() => classifyStudy({ client, pipeline, study, ...(series ? { series } : {}), store: q.store !== 'false' }));
     };
     app.post('/v1/dicomweb/studies/:study', handler);
     app.post('/v1/dicomweb/studies/:study/series/:series', handler);
