@@ -11,3 +11,8 @@ export * from './dicomweb/client.js';
 export * from './dicomweb/multipart.js';
 export * from './dicomweb/results.js';
 export * from './dicomweb/routes.js';
+export * from './screen/queue.js';
+export * from './screen/store.js';
+export * from './screen/worker.js';
+export * from './screen/plan.js';
+export * from './screen/report.js';

@@ -17,6 +17,8 @@ export interface ImageRequest {
   clicks?: ClickPoints;
   /** Return the CAM overlay as PNG bytes, or as raw RGB (DICOM Secondary Capture). */
   cam?: 'png' | 'rgb';
+  /** Draw the overlay only when this says so for the probability (the CAM is computed in the pass either way). */
+  camWhen?: (probability: number) => boolean;
   /** Longest side of the overlay. @defaultValue 384 (PNG), the original size capped at 2048 (RGB) */
   camMaxSide?: number;
 }
@@ -114,7 +116,7 @@ export class ModelPipeline {
     const record = predictionRecord(m, b.prediction, pre, pre.warnings, req.source);
     let cam: ImageResult['cam'];
     let overlayMs: number | undefined;
-    if (req.cam) {
+    if (req.cam && (req.camWhen?.(b.prediction.probability) ?? true)) {
       if (!b.prediction.cam || !pre.image) throw new AffnetError('E_RUNTIME', `${this.runtime} gave no feature map for the CAM`);
       const maxSide = req.camMaxSide ?? (req.cam === 'png' ? 384 : Math.min(2048, Math.max(pre.width, pre.height)));
       const o = await this.pool.overlay({ image: pre.image, cam: b.prediction.cam, transform: pre.transform, inputSize: m.inputSize, format: req.cam, maxSide });

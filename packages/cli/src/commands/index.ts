@@ -14,6 +14,8 @@ import { registerWeights } from './weights.js';
 import { registerAlign } from './align.js';
 import { registerAnnotate } from './annotate.js';
 import { registerServe } from './serve.js';
+import { registerScreen } from './screen.js';
+import { registerWorker } from './worker.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerDemo,
@@ -30,4 +32,6 @@ export const commands: Array<(program: Command) => void> = [
   registerAlign,
   registerAnnotate,
   registerServe,
+  registerScreen,
+  registerWorker,
 ];

@@ -30,6 +30,8 @@ export interface StoreOutcome {
 
 export interface DicomwebClient {
   readonly baseUrl: string;
+  /** QIDO-RS study search with query parameters (attribute keyword or tag → value). */
+  searchStudies(query?: Record<string, string>): Promise<DicomJson[]>;
   searchSeries(study: string): Promise<DicomJson[]>;
   searchInstances(study: string, series: string): Promise<DicomJson[]>;
   retrieveInstance(study: string, series: string, instance: string): Promise<Uint8Array>;
@@ -79,6 +81,7 @@ export function createDicomwebClient(baseUrl: string, options: DicomwebClientOpt
 
   return {
     baseUrl: base.href,
+    searchStudies: (query = {}) => json(`studies${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`, 'QIDO-RS study search'),
     searchSeries: (study) => json(`studies/${enc(study)}/series?includefield=00080060`, 'QIDO-RS series search'),
     searchInstances: (study, series) => json(`studies/${enc(study)}/series/${enc(series)}/instances?includefield=00080016`, 'QIDO-RS instance search'),
     async retrieveInstance(study, series, instance) {
