@@ -107,13 +107,13 @@ describe.skipIf(Boolean(redisMissing))('affnet screen / affnet worker on Redis',
     await writeTinyImages(img, 240, 33);
     const results = join(dir, 'res-b');
     expect(screen([img, '--results', results, '--run', 'b', '--detach']).status).toBe(0);
-    const a = startWorker('b', ['--concurrency', '8']);
+    const a = startWorker('b', ['--batch-size', '4']);
     await waitFor(() => a.lines() >= 16, 60_000, 'worker A to start');
     a.w.kill('SIGKILL');
     await a.exit;
     const doneByA = a.lines();
     expect(doneByA).toBeLessThan(240);
-    const b = startWorker('b', ['--concurrency', '8']);
+    const b = startWorker('b', ['--batch-size', '4']);
     const store = new ResultStore(results);
     await waitFor(() => store.ids().size >= 240, 90_000, 'all 240 records');
     await new Promise((r) => setTimeout(r, 1500)); // anything late would show up as a second file now
@@ -132,7 +132,7 @@ describe.skipIf(Boolean(redisMissing))('affnet screen / affnet worker on Redis',
     await writeTinyImages(img, 200, 44);
     const results = join(dir, 'res-c');
     expect(screen([img, '--results', results, '--run', 'c', '--detach']).status).toBe(0);
-    const w = startWorker('c', ['--concurrency', '4']);
+    const w = startWorker('c', ['--batch-size', '4']);
     await waitFor(() => w.lines() >= 10, 60_000, 'the worker to start');
     await redis.restart(1500);
     const store = new ResultStore(results);
@@ -140,6 +140,10 @@ describe.skipIf(Boolean(redisMissing))('affnet screen / affnet worker on Redis',
     const records = [...store.records()];
     expect(records).toHaveLength(200);
     expect(records.every((r) => r.status === 'classified')).toBe(true);
+    // the outage is said once, not once per retry
+    expect(w.stderr().match(/Redis connection lost/g)?.length).toBe(1);
+    expect(w.stderr()).toContain('Redis connection back');
+    expect(w.stderr()).not.toContain('Unhandled error event');
     w.w.kill('SIGTERM');
     expect(await w.exit).toBe(0);
   }, 180_000);

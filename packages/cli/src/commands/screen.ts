@@ -175,19 +175,25 @@ export function registerScreen(program: Command): void {
           await queue.close();
           return;
         }
-        // 3. follow progress across all workers until every image has its record
+        // 3. follow progress across all workers (the queue's counts: cheap at any size) until the
+        // queue is empty, then check that every planned image has its record
         const bar = progress('screen', todo.length);
-        const open = new Set(todo.map((j) => j.id));
-        while (open.size > 0) {
+        let shown = 0;
+        for (;;) {
           await new Promise((r) => setTimeout(r, 1000));
-          let n = 0;
-          for (const id of open) {
-            if (store.has(id)) {
-              open.delete(id);
-              n++;
-            }
-          }
-          if (n) bar.tick(n);
+          const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+          const left = Object.values(c).reduce((a, b) => a + b, 0);
+          const doneNow = Math.max(0, todo.length - left);
+          if (doneNow > shown) bar.tick(doneNow - shown);
+          shown = Math.max(shown, doneNow);
+          if (left === 0) break;
+        }
+        const missing = todo.filter((j) => !store.has(j.id));
+        if (missing.length > 0) {
+          throw new AffnetError(
+            'E_INCOMPLETE',
+            `screen: the queue is empty but ${missing.length} images have no record (e.g. ${missing[0]!.path ?? missing[0]!.sop}); rerun the same screen to enqueue them again`,
+          );
         }
         bar.stop();
         await queue.close();

@@ -46,8 +46,12 @@ export function queueName(run: string): string {
 
 const configKey = (run: string) => `affnet:screen:${run}:config`;
 
-/** A Redis connection for BullMQ (which needs `maxRetriesPerRequest: null`: commands wait out a reconnect). */
-export function connect(url: string, extra: RedisOptions = {}): Redis {
+/**
+ * A Redis connection for BullMQ (which needs `maxRetriesPerRequest: null`: commands wait out a
+ * reconnect). Connection errors are reported once per outage through `onState` (not once per retry),
+ * and reconnection is automatic.
+ */
+export function connect(url: string, extra: RedisOptions = {}, onState?: (state: 'lost' | 'back', detail: string) => void): Redis {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -55,7 +59,19 @@ export function connect(url: string, extra: RedisOptions = {}): Redis {
     throw new AffnetError('E_OPTION_INVALID', `--redis "${url}" is not a URL (e.g. redis://127.0.0.1:6379)`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new AffnetError('E_OPTION_INVALID', `--redis "${url}": use redis:// or rediss://`);
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (n) => Math.min(200 * n, 2000), ...extra });
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (n) => Math.min(200 * n, 2000), ...extra });
+  let down = false;
+  redis.on('error', (e: NodeJS.ErrnoException) => {
+    if (down) return;
+    down = true;
+    onState?.('lost', e.code ?? e.message);
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    onState?.('back', `${parsed.host}`);
+  });
+  return redis;
 }
 
 export async function saveConfig(redis: Redis, config: ScreenConfig): Promise<void> {

@@ -1,7 +1,9 @@
 /**
- * A screening worker: loads the run's bundle once, takes up to `concurrency` jobs at a time from the
+ * A screening worker: loads the run's bundle once, holds up to `concurrency` jobs at a time from the
  * run's BullMQ queue and feeds them through one model pipeline, so concurrent jobs share forward
- * passes (BullMQ's open-source worker hands out jobs one by one; the micro-batcher makes the batch).
+ * passes of up to `batchSize` (BullMQ's open-source worker hands out jobs one by one; the
+ * micro-batcher makes the batch; holding two batches' worth keeps the next one decoding while the
+ * current one runs).
  * Each image gets exactly one record in the results folder (written before its job completes); a
  * bad file (a typed decode error) is an error record at once, any other failure is retried with
  * back-off and becomes an error record on the last attempt: no image is lost. A killed worker's
@@ -22,16 +24,28 @@ import { ResultStore, type ScreenRecord } from './store.js';
 export interface ScreenWorkerOptions {
   redis: string;
   run: string;
-  /** Jobs held at once (and the largest forward pass). @defaultValue 8 */
+  /** Images per forward pass. @defaultValue 8 */
+  batchSize?: number;
+  /**
+   * Jobs held at once: twice the batch by default, so the next pass's images are fetched and decoded
+   * while the current pass runs. @defaultValue 2 × batchSize
+   */
   concurrency?: number;
   /** Loads the run's bundle on the caller's runtime. */
   loadModel: (bundleDir: string) => Promise<LoadedModel>;
   /** A job whose worker stops renewing its lock for this long goes back to the queue. @defaultValue 30 000 */
   lockMs?: number;
-  /** Decode threads. @defaultValue 1 */
+  /**
+   * Decode threads. 0 decodes on the worker's event loop, while ONNX Runtime's own threads run the
+   * current pass: on 2 cores that was 0.3 % behind `affnet predict`, a decode thread 12–24 %
+   * (bench/screen.mjs). A worker serves no interactive requests, so nothing waits on its event loop.
+   * @defaultValue 0
+   */
   decodeThreads?: number;
   /** Told after each image. */
   onRecord?: (r: ScreenRecord) => void;
+  /** Told when the Redis connection is lost and when it is back. */
+  onConnection?: (state: 'lost' | 'back', detail: string) => void;
   /** How long to wait for the run's settings to appear in Redis. @defaultValue 0 (fail at once) */
   waitForRunMs?: number;
 }
@@ -50,7 +64,7 @@ function permanent(code: string): boolean {
 }
 
 export async function startScreenWorker(o: ScreenWorkerOptions): Promise<ScreenWorker> {
-  const redis = connect(o.redis);
+  const redis = connect(o.redis, {}, o.onConnection);
   let config = await loadConfig(redis, o.run);
   const deadline = Date.now() + (o.waitForRunMs ?? 0);
   while (!config && Date.now() < deadline) {
@@ -62,10 +76,11 @@ export async function startScreenWorker(o: ScreenWorkerOptions): Promise<ScreenW
     throw new AffnetError('E_OPTION_INVALID', `no screening run "${o.run}" on this Redis: start one with affnet screen --run ${o.run} …`);
   }
   const cfg = config;
-  const concurrency = o.concurrency ?? 8;
+  const batchSize = o.batchSize ?? 8;
+  const concurrency = o.concurrency ?? 2 * batchSize;
   const model = await o.loadModel(cfg.bundle);
-  const pool: PreparePool = createPreparePool(new Map([['screen', model.bundle.manifest]]), o.decodeThreads ?? 1);
-  const pipeline = new ModelPipeline('screen', model, pool, { maxBatch: concurrency, maxDelayMs: 20, threshold: cfg.threshold });
+  const pool: PreparePool = createPreparePool(new Map([['screen', model.bundle.manifest]]), o.decodeThreads ?? 0);
+  const pipeline = new ModelPipeline('screen', model, pool, { maxBatch: batchSize, maxDelayMs: 20, threshold: cfg.threshold });
   const store = new ResultStore(cfg.results);
   const dicomweb: DicomwebClient | undefined = cfg.dicomweb ? createDicomwebClient(cfg.dicomweb, process.env.AFFNET_DICOMWEB_TOKEN ? { token: process.env.AFFNET_DICOMWEB_TOKEN } : {}) : undefined;
   const me = `${hostname()}:${process.pid}`;
