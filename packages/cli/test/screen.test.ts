@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultStore } from '@affnet/serve';
+import { readDicomAttributes } from '@affnet/core';
+import { generateCohort } from '@affnet/phantom';
+import { orthancMissing, startOrthanc } from '../../serve/test/orthanc.js';
 import { redisMissing, startRedis, type RedisServer } from '../../serve/test/redis.js';
 import { writeTinyBundle, writeTinyImages } from './helpers.js';
 
@@ -147,4 +150,53 @@ describe.skipIf(Boolean(redisMissing))('affnet screen / affnet worker on Redis',
     w.w.kill('SIGTERM');
     expect(await w.exit).toBe(0);
   }, 180_000);
+
+  it('screens a manifest’s images', async () => {
+    const { manifest } = await writeTinyImages(join(dir, 'm'), 6, 55);
+    const results = join(dir, 'res-m');
+    const w = startWorker('m');
+    const r = spawnSync(process.execPath, [BIN, 'screen', '--manifest', manifest, '--redis', redis.url, '--bundle', bundle, '--results', results, '--run', 'm'], {
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('6 images; 0 already have a record, 0 already queued, 6 enqueued');
+    expect([...new ResultStore(results).records()].map((x) => x.status)).toEqual(Array(6).fill('classified'));
+    w.w.kill('SIGTERM');
+    expect(await w.exit).toBe(0);
+  });
+
+  it.skipIf(Boolean(orthancMissing))('screens radiographs on a DICOMweb archive found by a QIDO-RS query, keyed by SOP Instance UID', async () => {
+    const orthanc = await startOrthanc();
+    try {
+      await generateCohort({ out: join(dir, 'dw'), patients: 2, imagesPerPatient: [2, 2], height: [300, 320], seed: 66, dicom: true, workers: 0 });
+      const sops: string[] = [];
+      let patient = '';
+      for (const p of readdirSync(join(dir, 'dw', 'dicom'))) {
+        for (const f of readdirSync(join(dir, 'dw', 'dicom', p))) {
+          const bytes = readFileSync(join(dir, 'dw', 'dicom', p, f));
+          const a = readDicomAttributes(bytes);
+          if (!patient) patient = String(a.PatientID);
+          if (String(a.PatientID) === patient) sops.push(String(a.SOPInstanceUID));
+          await orthanc.upload(bytes);
+        }
+      }
+      const results = join(dir, 'res-dw');
+      const w = startWorker('dw');
+      const r = spawnSync(
+        process.execPath,
+        [BIN, 'screen', '--dicomweb', orthanc.dicomweb, '--query', `PatientID=${patient}`, '--redis', redis.url, '--bundle', bundle, '--results', results, '--run', 'dw'],
+        { encoding: 'utf8', env, timeout: 90_000 },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const records = [...new ResultStore(results).records()];
+      expect(records.map((x) => x.id).sort()).toEqual(sops.sort()); // only that patient's study, one record per instance
+      expect(records.every((x) => x.status === 'classified' && 'sop' in x.source)).toBe(true);
+      w.w.kill('SIGTERM');
+      expect(await w.exit).toBe(0);
+    } finally {
+      await orthanc.stop();
+    }
+  });
 });
