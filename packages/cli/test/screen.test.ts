@@ -195,6 +195,23 @@ describe.skipIf(Boolean(redisMissing))('affnet screen / affnet worker on Redis',
       expect(records.every((x) => x.status === 'classified' && 'sop' in x.source)).toBe(true);
       w.w.kill('SIGTERM');
       expect(await w.exit).toBe(0);
+
+      // the archive gone after planning: each image is retried with back-off, then recorded as failed, none lost
+      const down = join(dir, 'res-down');
+      const planned = spawnSync(
+        process.execPath,
+        [BIN, 'screen', '--dicomweb', orthanc.dicomweb, '--query', `PatientID=${patient}`, '--redis', redis.url, '--bundle', bundle, '--results', down, '--run', 'down', '--attempts', '2', '--detach'],
+        { encoding: 'utf8', env },
+      );
+      expect(planned.status, planned.stderr).toBe(0);
+      await orthanc.stop();
+      const w2 = startWorker('down');
+      const store = new ResultStore(down);
+      await waitFor(() => store.ids().size >= sops.length, 60_000, 'error records after the retries');
+      const failed = [...store.records()];
+      expect(failed.map((x) => [x.status, x.error!.code, x.attempts])).toEqual(Array(sops.length).fill(['failed', 'E_DICOMWEB', 2]));
+      w2.w.kill('SIGTERM');
+      expect(await w2.exit).toBe(0);
     } finally {
       await orthanc.stop();
     }
