@@ -58,7 +58,8 @@ export async function createTriageApp(options: TriageOptions): Promise<TriageApp
   app.use((e: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const w = toWire(e);
     log(`triage failed ${w.code}`);
-    res.status(w.status === 400 || w.status === 413 ? w.status : w.status < 500 ? 422 : w.status).json({ error: w.code, message: w.message });
+    // the service's one mapping of codes to statuses (decode errors 422, too large 413, …)
+    res.status(w.status).json({ error: w.code, message: w.message });
   });
   let server: Server | undefined;
   return {

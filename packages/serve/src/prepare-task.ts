@@ -89,6 +89,7 @@ function failure(e: unknown): TaskFailure {
   return { ok: false, code: 'E_INTERNAL', message: e instanceof Error ? e.message : String(e) };
 }
 
+/** The pixels as a radiograph for the overlay, which windows by percentiles (it reads neither bit depth nor source). */
 function asRadiograph(image: PlainImage): Radiograph {
   return { width: image.width, height: image.height, data: image.data, meta: { source: 'overlay', bitDepth: 16 } };
 }

@@ -112,7 +112,7 @@ export function registerServe(program: Command): void {
       });
       const url = await server.listen(port, f.host);
       process.stderr.write(
-        `serve: ${models.map((m) => `${m.name} (${m.model.bundle.manifest.architecture}, ${[...server!.pipelines.values()].find((p) => p.name === m.name)!.runtime})`).join(', ')} ready on ${url}${f.dicomweb ? `; DICOMweb ${f.dicomweb}` : ''}\n`,
+        `serve: ${models.map((m) => `${m.name} (${m.model.bundle.manifest.architecture}, ${server!.pipeline(m.name).runtime})`).join(', ')} ready on ${url}${f.dicomweb ? `; DICOMweb ${f.dicomweb}` : ''}\n`,
       );
       process.stdout.write(`${url}\n`);
     } catch (e) {
